@@ -1,0 +1,67 @@
+# spanpipe: Unix filters that turn telemetry records into Perfetto traces.
+# Out-of-tree builds: `make BUILD=dir` keeps objects and tools in dir.
+.SUFFIXES:
+
+include config.mk
+
+BUILD = build
+TOOLS = $(patsubst tools/%.c,%,$(wildcard tools/*.c))
+BINS = $(TOOLS:%=$(BUILD)/%)
+COMMON_SRC = $(wildcard common/*.c)
+COMMON_OBJ = $(COMMON_SRC:common/%.c=$(BUILD)/common/%.o) $(BUILD)/proto/perfetto_trace.pb-c.o
+HDR = $(wildcard common/*.h) $(BUILD)/proto/perfetto_trace.pb-c.h
+UNIT_SRC = $(wildcard tests/unit/*.c)
+UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+MAN1 = $(wildcard man/*.1)
+MAN5 = $(wildcard man/*.5)
+ALL_CPPFLAGS = $(CPPFLAGS) -Icommon -I$(BUILD)/proto
+
+all: deps $(BINS)
+
+deps:
+	@sh tests/deps.sh
+
+$(BUILD)/proto/perfetto_trace.pb-c.c $(BUILD)/proto/perfetto_trace.pb-c.h: proto/perfetto_trace.proto
+	@mkdir -p $(BUILD)/proto
+	protoc-c --proto_path=proto --c_out=$(BUILD)/proto proto/perfetto_trace.proto
+
+$(BUILD)/proto/perfetto_trace.pb-c.o: $(BUILD)/proto/perfetto_trace.pb-c.c $(BUILD)/proto/perfetto_trace.pb-c.h
+	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $(BUILD)/proto/perfetto_trace.pb-c.c
+
+$(BUILD)/common/%.o: common/%.c $(HDR)
+	@mkdir -p $(BUILD)/common
+	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $<
+
+$(BUILD)/libcommon.a: $(COMMON_OBJ)
+	rm -f $@
+	ar rcs $@ $(COMMON_OBJ)
+
+$(BUILD)/%: tools/%.c $(BUILD)/libcommon.a $(HDR)
+	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcommon.a $(LIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libcommon.a $(HDR)
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/libcommon.a $(LIBS)
+
+check: all $(UNIT_BINS)
+	@sh tests/run.sh $(BUILD)
+
+demo: all
+	@sh tests/demo.sh $(BUILD)
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5
+	for t in $(TOOLS); do cp -f $(BUILD)/$$t $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$$t; done
+	for m in $(MAN1); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man1/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
+	for m in $(MAN5); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man5/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+
+uninstall:
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
+	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
+	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+
+clean:
+	rm -rf $(BUILD) build-* demo.pftrace
+
+.PHONY: all deps check demo install uninstall clean
+.PRECIOUS: $(BUILD)/common/%.o $(BUILD)/proto/perfetto_trace.pb-c.c

@@ -1,0 +1,150 @@
+/*
+ * The output of a tool: one large buffer written with write(2). SIGPIPE is
+ * ignored so that a reader that goes away (`| head`) shows up as EPIPE and
+ * ends the run through the same checked path as a full disk.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util.h"
+
+#define OUTBUF (1 << 20)
+
+static struct {
+	int fd;
+	const char *name;
+	char *buf;
+	size_t len, cap;
+	uint64_t total;
+	int failed;
+	int exiting;
+} out = { .fd = -1 };
+
+static void
+out_atexit(void)
+{
+	out.exiting = 1;
+	if (out.fd >= 0 && !out.failed)
+		out_close();
+}
+
+void
+out_open(const char *path, int refuse_tty)
+{
+	if (path && strcmp(path, "-") != 0) {
+		out.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+		if (out.fd < 0)
+			die(EX_CANTCREAT, "%s:", path);
+		out.name = path;
+	} else {
+		out.fd = STDOUT_FILENO;
+		out.name = "<stdout>";
+		if (refuse_tty && isatty(out.fd))
+			die(EX_USAGE, "refusing to write a binary trace to a "
+			    "terminal; redirect stdout or use -o FILE");
+	}
+	signal(SIGPIPE, SIG_IGN);
+	out.cap = OUTBUF;
+	out.buf = xmalloc(out.cap);
+	atexit(out_atexit);
+}
+
+static void
+writeall(const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(out.fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			out.failed = 1;
+			warnmsg("%s: write error:", out.name);
+			/* exit() may not be called again from an atexit handler */
+			if (out.exiting)
+				_exit(EX_IOERR);
+			exit(EX_IOERR);
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+void
+out_flush(void)
+{
+	if (out.len == 0 || out.failed)
+		return;
+	writeall(out.buf, out.len);
+	out.len = 0;
+}
+
+char *
+out_reserve(size_t n)
+{
+	if (out.cap - out.len < n) {
+		out_flush();
+		if (n > out.cap) {
+			out.cap = n;
+			out.buf = xrealloc(out.buf, out.cap);
+		}
+	}
+	return out.buf + out.len;
+}
+
+void
+out_commit(size_t n)
+{
+	out.len += n;
+	out.total += n;
+}
+
+void
+out_put(const void *p, size_t n)
+{
+	memcpy(out_reserve(n), p, n);
+	out_commit(n);
+}
+
+void
+out_putc(int c)
+{
+	if (out.len == out.cap)
+		out_flush();
+	out.buf[out.len++] = (char)c;
+	out.total++;
+}
+
+void
+out_puts(const char *s)
+{
+	out_put(s, strlen(s));
+}
+
+uint64_t
+out_bytes(void)
+{
+	return out.total;
+}
+
+void
+out_close(void)
+{
+	int fd = out.fd;
+
+	if (fd < 0)
+		return;
+	out_flush();
+	out.fd = -1;
+	if (fd != STDOUT_FILENO && close(fd) < 0) {
+		warnmsg("%s: close:", out.name);
+		if (out.exiting)
+			_exit(EX_IOERR);
+		exit(EX_IOERR);
+	}
+}

@@ -1,0 +1,60 @@
+/*
+ * spanpipe records: RFC 4180 CSV, one record a line, read with libcsv and
+ * written with the canonical header. See spanpipe-records(5).
+ */
+#ifndef SPANPIPE_RECORD_H
+#define SPANPIPE_RECORD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum col {
+	C_KIND, C_TS, C_DUR, C_PID, C_TID, C_TRACK, C_ID, C_PARENT, C_DEPTH,
+	C_NAME, C_CATEGORY, C_FILE, C_LINE, C_VALUE, C_FLOWS, C_FLOWS_END,
+	C_ARGS, NCOLS
+};
+
+enum kind {
+	K_UNKNOWN, K_PROCESS, K_THREAD, K_TRACK, K_SLICE, K_BEGIN, K_END,
+	K_INSTANT, K_COUNTER, K_ASYNC_BEGIN, K_ASYNC_END, K_ASYNC, NKINDS
+};
+
+extern const char *const col_names[NCOLS];
+extern const char *const kind_names[NKINDS];
+
+/* One record. v[c] is NUL-terminated and "" for a column the input lacks. */
+struct record {
+	const char *v[NCOLS];
+	size_t len[NCOLS];
+	enum kind kind;
+	unsigned long line;		/* input line the record starts on */
+	const struct reader *rd;
+};
+
+struct reader;
+
+/* Opens path ("-" or NULL: standard input). Exits EX_NOINPUT if it can't. */
+struct reader *rd_open(const char *path);
+void rd_close(struct reader *rd);
+const char *rd_name(const struct reader *rd);
+uint64_t rd_bytes(const struct reader *rd);	/* input bytes consumed */
+
+/*
+ * Reads the next record: 1 when there is one, 0 at the end of input, -1 for
+ * a line that is not valid CSV (already reported through diag; the reader
+ * has skipped it and can go on).
+ */
+int rd_next(struct reader *rd, struct record *r);
+
+/* The 1-based byte column where field c of r starts in its input line. */
+unsigned long rec_column(const struct record *r, enum col c);
+
+enum kind kind_parse(const char *s);
+
+/* Writing: the canonical header once, then records, quoted as needed. */
+void rec_write_header(void);
+void rec_write(const struct record *r);
+/* One field at a time: rec_field for each of the NCOLS columns in order. */
+void rec_field(const char *s, size_t n, int last);
+
+#endif

@@ -1,0 +1,509 @@
+/*
+ * The packet writer. A sequence's first packet (and its first after an
+ * interning reset) clears its incremental state and carries the defaults
+ * (its track, the clock) and a ClockSnapshot tying the incremental clock to
+ * BOOTTIME at the event's time; events after it need that state and say so.
+ * A timestamp smaller than the sequence's last goes out absolute, on
+ * BOOTTIME, so any input order gives a valid trace. Interned tables of all
+ * sequences together hold at most TW_INTERN_MAX entries: past that every
+ * sequence starts afresh, so memory stays bounded however many names come.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "strmap.h"
+#include "trace.h"
+#include "util.h"
+
+enum { T_NAME, T_CAT, T_ANNO, T_LOC, NTABLES };
+
+struct seq {
+	uint32_t id;
+	uint64_t track;
+	int valid;			/* state packet written, not reset */
+	uint64_t last;			/* last timestamp on TW_CLOCK */
+	struct strmap *tab[NTABLES];	/* string -> iid */
+	uint64_t next[NTABLES];
+	struct seq *nextseq;		/* all sequences, for a reset */
+};
+
+static struct {
+	int absolute;
+	uint32_t nextid;
+	struct seq *all;
+	size_t entries, bytes;
+	unsigned long resets;
+} tw;
+
+/* Interned entries a packet adds, gathered while its event is built. */
+static struct {
+	Perfetto__Protos__EventName names[8], *pnames[8];
+	Perfetto__Protos__EventCategory cats[8], *pcats[8];
+	Perfetto__Protos__DebugAnnotationName annos[64], *pannos[64];
+	Perfetto__Protos__SourceLocation locs[8], *plocs[8];
+	size_t nnames, ncats, nannos, nlocs;
+} in;
+
+void
+tw_init(int absolute_ts)
+{
+	tw.absolute = absolute_ts;
+	tw.nextid = TW_DESCRIPTOR_SEQ + 1;
+}
+
+size_t
+pb_varint(uint8_t *p, uint64_t v)
+{
+	size_t n = 0;
+
+	while (v >= 0x80) {
+		p[n++] = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	p[n++] = (uint8_t)v;
+	return n;
+}
+
+void
+pb_put_packet(const ProtobufCMessage *packet)
+{
+	size_t size = protobuf_c_message_get_packed_size(packet);
+	uint8_t *p = (uint8_t *)out_reserve(size + 11);
+	size_t n;
+
+	p[0] = 0x0a;		/* Trace.packet: field 1, length-delimited */
+	n = 1 + pb_varint(p + 1, size);
+	n += protobuf_c_message_pack(packet, p + n);
+	out_commit(n);
+}
+
+struct seq *
+tw_seq_new(uint64_t track_uuid)
+{
+	struct seq *s = xcalloc(1, sizeof(*s));
+
+	s->id = tw.nextid++;
+	s->track = track_uuid;
+	for (int t = 0; t < NTABLES; t++)
+		s->tab[t] = sm_new();
+	s->nextseq = tw.all;
+	tw.all = s;
+	return s;
+}
+
+void
+tw_seq_free(struct seq *s)
+{
+	struct seq **pp;
+
+	for (pp = &tw.all; *pp && *pp != s; pp = &(*pp)->nextseq)
+		;
+	if (*pp)
+		*pp = s->nextseq;
+	for (int t = 0; t < NTABLES; t++)
+		sm_free(s->tab[t]);
+	free(s);
+}
+
+unsigned long
+tw_resets(void)
+{
+	return tw.resets;
+}
+
+/* Every sequence forgets what it interned and will clear its state. */
+static void
+reset_all(void)
+{
+	for (struct seq *s = tw.all; s; s = s->nextseq) {
+		for (int t = 0; t < NTABLES; t++) {
+			sm_clear(s->tab[t]);
+			s->next[t] = 0;
+		}
+		s->valid = 0;
+	}
+	tw.entries = tw.bytes = 0;
+	tw.resets++;
+}
+
+/* The state packet: clear, defaults, and the clock at time ts. */
+static void
+put_state(struct seq *s, int64_t ts)
+{
+	Perfetto__Protos__TracePacket pkt = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+	Perfetto__Protos__TracePacketDefaults def =
+	    PERFETTO__PROTOS__TRACE_PACKET_DEFAULTS__INIT;
+	Perfetto__Protos__TrackEventDefaults tdef =
+	    PERFETTO__PROTOS__TRACK_EVENT_DEFAULTS__INIT;
+	Perfetto__Protos__ClockSnapshot snap =
+	    PERFETTO__PROTOS__CLOCK_SNAPSHOT__INIT;
+	Perfetto__Protos__ClockSnapshot__Clock boot =
+	    PERFETTO__PROTOS__CLOCK_SNAPSHOT__CLOCK__INIT;
+	Perfetto__Protos__ClockSnapshot__Clock inc =
+	    PERFETTO__PROTOS__CLOCK_SNAPSHOT__CLOCK__INIT;
+	Perfetto__Protos__ClockSnapshot__Clock *clocks[2] = { &boot, &inc };
+
+	pkt.has_trusted_packet_sequence_id = 1;
+	pkt.trusted_packet_sequence_id = s->id;
+	pkt.has_sequence_flags = 1;
+	pkt.sequence_flags =
+	    PERFETTO__PROTOS__TRACE_PACKET__SEQUENCE_FLAGS__SEQ_INCREMENTAL_STATE_CLEARED;
+	tdef.has_track_uuid = 1;
+	tdef.track_uuid = s->track;
+	def.track_event_defaults = &tdef;
+	pkt.trace_packet_defaults = &def;
+	if (!tw.absolute) {
+		def.has_timestamp_clock_id = 1;
+		def.timestamp_clock_id = TW_CLOCK;
+		boot.has_clock_id = inc.has_clock_id = 1;
+		boot.clock_id = TW_BOOTTIME;
+		inc.clock_id = TW_CLOCK;
+		boot.has_timestamp = inc.has_timestamp = 1;
+		boot.timestamp = inc.timestamp = (uint64_t)ts;
+		inc.has_is_incremental = 1;
+		inc.is_incremental = 1;
+		snap.n_clocks = 2;
+		snap.clocks = clocks;
+		pkt.clock_snapshot = &snap;
+		s->last = (uint64_t)ts;
+	}
+	pb_put_packet(&pkt.base);
+	s->valid = 1;
+}
+
+/*
+ * The iid of key in table t of s; a new one is appended to the packet's
+ * interned data by add(). Returns 0 when the packet's slots are full (the
+ * caller then writes the string inline).
+ */
+static uint64_t
+intern(struct seq *s, int t, const char *key, size_t n, int *isnew)
+{
+	int created;
+	void **slot = sm_slot(s->tab[t], key, n, 1, &created);
+
+	*isnew = created;
+	if (created) {
+		*slot = (void *)(uintptr_t)++s->next[t];
+		tw.entries++;
+		tw.bytes += n;
+	}
+	return (uint64_t)(uintptr_t)*slot;
+}
+
+static uint64_t
+intern_name(struct seq *s, const char *name)
+{
+	int isnew;
+	uint64_t iid;
+
+	if (in.nnames == LEN(in.names))
+		return 0;
+	iid = intern(s, T_NAME, name, strlen(name), &isnew);
+	if (isnew) {
+		Perfetto__Protos__EventName *e = &in.names[in.nnames];
+
+		perfetto__protos__event_name__init(e);
+		e->has_iid = 1;
+		e->iid = iid;
+		e->name = (char *)name;
+		in.pnames[in.nnames++] = e;
+	}
+	return iid;
+}
+
+static uint64_t
+intern_cat(struct seq *s, const char *cat)
+{
+	int isnew;
+	uint64_t iid = intern(s, T_CAT, cat, strlen(cat), &isnew);
+
+	if (isnew) {
+		Perfetto__Protos__EventCategory *e = &in.cats[in.ncats];
+
+		perfetto__protos__event_category__init(e);
+		e->has_iid = 1;
+		e->iid = iid;
+		e->name = (char *)cat;
+		in.pcats[in.ncats++] = e;
+	}
+	return iid;
+}
+
+static uint64_t
+intern_anno(struct seq *s, const char *name)
+{
+	int isnew;
+	uint64_t iid;
+
+	if (in.nannos == LEN(in.annos))
+		return 0;
+	iid = intern(s, T_ANNO, name, strlen(name), &isnew);
+	if (isnew) {
+		Perfetto__Protos__DebugAnnotationName *e = &in.annos[in.nannos];
+
+		perfetto__protos__debug_annotation_name__init(e);
+		e->has_iid = 1;
+		e->iid = iid;
+		e->name = (char *)name;
+		in.pannos[in.nannos++] = e;
+	}
+	return iid;
+}
+
+static uint64_t
+intern_loc(struct seq *s, const char *file, uint32_t line)
+{
+	char key[4096];
+	int isnew, n;
+	uint64_t iid;
+
+	n = snprintf(key, sizeof(key), "%u:%s", line, file);
+	if (n < 0 || (size_t)n >= sizeof(key))
+		return 0;
+	iid = intern(s, T_LOC, key, (size_t)n, &isnew);
+	if (isnew) {
+		Perfetto__Protos__SourceLocation *e = &in.locs[in.nlocs];
+
+		perfetto__protos__source_location__init(e);
+		e->has_iid = 1;
+		e->iid = iid;
+		e->file_name = (char *)file;
+		if (line) {
+			e->has_line_number = 1;
+			e->line_number = line;
+		}
+		in.plocs[in.nlocs++] = e;
+	}
+	return iid;
+}
+
+/* Annotation nodes of the current event, freed after it is written. */
+static struct {
+	Perfetto__Protos__DebugAnnotation **v;
+	size_t n, cap;
+} pool;
+
+static Perfetto__Protos__DebugAnnotation *
+node(void)
+{
+	Perfetto__Protos__DebugAnnotation *a = xmalloc(sizeof(*a));
+
+	perfetto__protos__debug_annotation__init(a);
+	if (pool.n == pool.cap) {
+		pool.cap = pool.cap ? pool.cap * 2 : 64;
+		pool.v = xreallocarray(pool.v, pool.cap, sizeof(*pool.v));
+	}
+	pool.v[pool.n++] = a;
+	return a;
+}
+
+static void
+pool_free(void)
+{
+	for (size_t i = 0; i < pool.n; i++) {
+		free(pool.v[i]->dict_entries);
+		free(pool.v[i]->array_values);
+		free(pool.v[i]);
+	}
+	pool.n = 0;
+}
+
+static void anno_value(Perfetto__Protos__DebugAnnotation *a, json_object *v);
+
+static void
+anno_dict(Perfetto__Protos__DebugAnnotation *a, json_object *obj)
+{
+	size_t i = 0;
+
+	a->n_dict_entries = (size_t)json_object_object_length(obj);
+	a->dict_entries = xreallocarray(NULL, a->n_dict_entries,
+	    sizeof(*a->dict_entries));
+	json_object_object_foreach(obj, key, val) {
+		Perfetto__Protos__DebugAnnotation *e = node();
+
+		e->name = key;
+		anno_value(e, val);
+		a->dict_entries[i++] = e;
+	}
+}
+
+/* Fills a's value from JSON; json-c's depth limit bounds the recursion. */
+static void
+anno_value(Perfetto__Protos__DebugAnnotation *a, json_object *v)
+{
+	switch (json_object_get_type(v)) {
+	case json_type_null:
+		a->legacy_json_value = "null";
+		break;
+	case json_type_boolean:
+		a->has_bool_value = 1;
+		a->bool_value = json_object_get_boolean(v);
+		break;
+	case json_type_double:
+		a->has_double_value = 1;
+		a->double_value = json_object_get_double(v);
+		break;
+	case json_type_int:
+		if (json_object_get_int64(v) == INT64_MAX &&
+		    json_object_get_uint64(v) > INT64_MAX) {
+			a->has_uint_value = 1;
+			a->uint_value = json_object_get_uint64(v);
+		} else {
+			a->has_int_value = 1;
+			a->int_value = json_object_get_int64(v);
+		}
+		break;
+	case json_type_string:
+		a->string_value = (char *)json_object_get_string(v);
+		break;
+	case json_type_object:
+		anno_dict(a, v);
+		break;
+	case json_type_array:
+		a->n_array_values = json_object_array_length(v);
+		a->array_values = xreallocarray(NULL, a->n_array_values,
+		    sizeof(*a->array_values));
+		for (size_t i = 0; i < a->n_array_values; i++) {
+			a->array_values[i] = node();
+			anno_value(a->array_values[i],
+			    json_object_array_get_idx(v, i));
+		}
+		break;
+	}
+}
+
+/* Top-level args: one annotation each, their names interned. */
+static void
+annotations(struct seq *s, Perfetto__Protos__TrackEvent *te, json_object *args)
+{
+	size_t i = 0;
+
+	te->n_debug_annotations = (size_t)json_object_object_length(args);
+	te->debug_annotations = xreallocarray(NULL, te->n_debug_annotations,
+	    sizeof(*te->debug_annotations));
+	json_object_object_foreach(args, key, val) {
+		Perfetto__Protos__DebugAnnotation *a = node();
+		uint64_t iid = intern_anno(s, key);
+
+		if (iid) {
+			a->has_name_iid = 1;
+			a->name_iid = iid;
+		} else {
+			a->name = key;
+		}
+		anno_value(a, val);
+		te->debug_annotations[i++] = a;
+	}
+}
+
+static void
+set_time(struct seq *s, Perfetto__Protos__TracePacket *pkt, int64_t ts)
+{
+	pkt->has_timestamp = 1;
+	if (tw.absolute || (uint64_t)ts < s->last) {
+		pkt->timestamp = (uint64_t)ts;
+		if (!tw.absolute) {
+			pkt->has_timestamp_clock_id = 1;
+			pkt->timestamp_clock_id = TW_BOOTTIME;
+		}
+		return;
+	}
+	pkt->timestamp = (uint64_t)ts - s->last;
+	s->last = (uint64_t)ts;
+}
+
+static void
+set_names(struct seq *s, Perfetto__Protos__TrackEvent *te, const struct tev *e,
+    uint64_t *cat)
+{
+	if (e->name && *e->name) {
+		uint64_t iid = intern_name(s, e->name);
+
+		if (iid) {
+			te->has_name_iid = 1;
+			te->name_iid = iid;
+		} else {
+			te->name = (char *)e->name;
+		}
+	}
+	if (e->cat && *e->cat) {
+		*cat = intern_cat(s, e->cat);
+		te->n_category_iids = 1;
+		te->category_iids = cat;
+	}
+	if (e->file && *e->file) {
+		uint64_t iid = intern_loc(s, e->file, e->line);
+
+		if (iid) {
+			te->has_source_location_iid = 1;
+			te->source_location_iid = iid;
+		}
+	}
+}
+
+void
+tw_event(struct seq *s, const struct tev *e)
+{
+	Perfetto__Protos__TracePacket pkt = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+	Perfetto__Protos__TrackEvent te = PERFETTO__PROTOS__TRACK_EVENT__INIT;
+	Perfetto__Protos__InternedData id = PERFETTO__PROTOS__INTERNED_DATA__INIT;
+	uint64_t cat;
+
+	if (tw.entries >= TW_INTERN_MAX || tw.bytes >= TW_INTERN_BYTES)
+		reset_all();
+	if (!s->valid)
+		put_state(s, e->ts);
+	in.nnames = in.ncats = in.nannos = in.nlocs = 0;
+
+	pkt.has_trusted_packet_sequence_id = 1;
+	pkt.trusted_packet_sequence_id = s->id;
+	pkt.has_sequence_flags = 1;
+	pkt.sequence_flags =
+	    PERFETTO__PROTOS__TRACE_PACKET__SEQUENCE_FLAGS__SEQ_NEEDS_INCREMENTAL_STATE;
+	set_time(s, &pkt, e->ts);
+	te.has_type = 1;
+	te.type = (Perfetto__Protos__TrackEvent__Type)e->type;
+	set_names(s, &te, e, &cat);
+	if (e->args)
+		annotations(s, &te, e->args);
+	te.n_flow_ids = e->nflows;
+	te.flow_ids = (uint64_t *)e->flows;
+	te.n_terminating_flow_ids = e->nflows_end;
+	te.terminating_flow_ids = (uint64_t *)e->flows_end;
+	if (e->counter == 1) {
+		te.has_counter_value = 1;
+		te.counter_value = e->ival;
+	} else if (e->counter == 2) {
+		te.has_double_counter_value = 1;
+		te.double_counter_value = e->dval;
+	}
+	pkt.track_event = &te;
+
+	if (in.nnames + in.ncats + in.nannos + in.nlocs > 0) {
+		id.n_event_names = in.nnames;
+		id.event_names = in.pnames;
+		id.n_event_categories = in.ncats;
+		id.event_categories = in.pcats;
+		id.n_debug_annotation_names = in.nannos;
+		id.debug_annotation_names = in.pannos;
+		id.n_source_locations = in.nlocs;
+		id.source_locations = in.plocs;
+		pkt.interned_data = &id;
+	}
+	pb_put_packet(&pkt.base);
+	free(te.debug_annotations);
+	pool_free();
+}
+
+void
+tw_descriptor(const Perfetto__Protos__TrackDescriptor *d)
+{
+	Perfetto__Protos__TracePacket pkt = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+
+	pkt.has_trusted_packet_sequence_id = 1;
+	pkt.trusted_packet_sequence_id = TW_DESCRIPTOR_SEQ;
+	pkt.track_descriptor = (Perfetto__Protos__TrackDescriptor *)d;
+	pb_put_packet(&pkt.base);
+}

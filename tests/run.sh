@@ -1,0 +1,38 @@
+#!/bin/sh
+# The test runner: unit test programs, then every tests/cli/*.sh, then the
+# man page lint. Usage: tests/run.sh BUILD_DIR [test-file ...]
+# Ends with "N passed, N failed" (and ", N skipped").
+BUILD=${1:-build}
+shift 2>/dev/null
+top=$(cd "$(dirname "$0")/.." && pwd)
+BIN=$(cd "$top/$BUILD" 2>/dev/null && pwd) || { echo "no build in $BUILD" >&2; exit 2; }
+SHARED=${SHARED:-$(cd "$top/../shared" 2>/dev/null && pwd)}
+TESTS=$top/tests
+export BIN SHARED TESTS
+cd "$top" || exit 2
+. tests/lib.sh
+
+for u in "$BIN"/tests/*; do
+	[ -x "$u" ] || continue
+	"$u" >"${TMPDIR:-/tmp}/spanpipe-unit.$$" 2>&1
+	st=$?
+	p=$(grep -c '^ok ' "${TMPDIR:-/tmp}/spanpipe-unit.$$")
+	grep '^FAIL ' "${TMPDIR:-/tmp}/spanpipe-unit.$$"
+	f=$(grep -c '^FAIL ' "${TMPDIR:-/tmp}/spanpipe-unit.$$")
+	npass=$((npass + p))
+	nfail=$((nfail + f))
+	if [ "$st" != 0 ] && [ "$f" = 0 ]; then
+		fail "$(basename "$u")" "exited $st" "$(tail -5 "${TMPDIR:-/tmp}/spanpipe-unit.$$")"
+	fi
+	rm -f "${TMPDIR:-/tmp}/spanpipe-unit.$$"
+done
+
+if [ $# -gt 0 ]; then files=$*; else files=$(ls tests/cli/*.sh); fi
+for f in $files; do
+	scratch
+	. "./$f"
+done
+for d in ${SCRATCH_DIRS:-}; do rm -rf "$d"; done
+
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" = 0 ]

@@ -1,0 +1,179 @@
+/* Unit tests for common/: numbers, ids, the hash map, varints, records. */
+#include <inttypes.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "ids.h"
+#include "num.h"
+#include "record.h"
+#include "strmap.h"
+#include "trace.h"
+#include "util.h"
+#include "test.h"
+
+static void
+test_num(void)
+{
+	int64_t i;
+	uint64_t u;
+	double d;
+	int isint;
+
+	CHECK("num_i64 plain", !num_i64("-42", &i) && i == -42);
+	CHECK("num_i64 max", !num_i64("9223372036854775807", &i) && i == INT64_MAX);
+	CHECK("num_i64 min", !num_i64("-9223372036854775808", &i) && i == INT64_MIN);
+	CHECK("num_i64 overflow", num_i64("9223372036854775808", &i) != NULL);
+	CHECK("num_i64 junk", num_i64("12a", &i) != NULL);
+	CHECK("num_i64 empty", num_i64("", &i) != NULL);
+	CHECK("num_i64 space", num_i64(" 1", &i) != NULL);
+	CHECK("num_u64 max", !num_u64("18446744073709551615", &u) && u == UINT64_MAX);
+	CHECK("num_u64 overflow", num_u64("18446744073709551616", &u) != NULL);
+	CHECK("num_u64 negative", num_u64("-1", &u) != NULL);
+	CHECK("num_value int", !num_value("7", &i, &d, &isint) && isint && i == 7);
+	CHECK("num_value double", !num_value("2.5", &i, &d, &isint) && !isint && d == 2.5);
+	CHECK("num_value nan", num_value("nan", &i, &d, &isint) != NULL);
+	CHECK("num_value hex", num_value("0x10", &i, &d, &isint) != NULL);
+	CHECK("num_value huge", num_value("1e999", &i, &d, &isint) != NULL);
+}
+
+static void
+test_ids(void)
+{
+	int32_t a, b;
+
+	CHECK("id literal pid", id_number(ID_PID, "1234", 4) == 1234);
+	a = id_number(ID_PID, "service-a", 9);
+	b = id_number(ID_PID, "service-b", 9);
+	CHECK("id hashed range", a >= 4194304 && b >= 4194304);
+	CHECK("id distinct", a != b);
+	CHECK("id stable", id_number(ID_PID, "service-a", 9) == a);
+	CHECK("id out of int32 is hashed",
+	    id_number(ID_PID, "3000000000", 10) >= 4194304);
+	/* a literal in the hashed range that a hashed id took is renumbered */
+	char lit[16];
+	snprintf(lit, sizeof(lit), "%" PRId32, a);
+	CHECK("id clash resolved", id_number(ID_PID, lit, strlen(lit)) != a);
+	CHECK("flow literal", id_flow("99", 2) == 99);
+	CHECK("flow hashed", id_flow("req-1", 5) != id_flow("req-2", 5));
+	uint64_t u1 = id_uuid("k", 1, 0), u2 = id_uuid("k", 1, 0);
+	CHECK("uuid never repeats", u1 != u2 && u1 && u2);
+	CHECK("uuid literal", id_uuid("77", 2, 1) == 77);
+	id_reset();
+}
+
+static void
+test_strmap(void)
+{
+	struct strmap *m = sm_new();
+	char key[32];
+	int ok = 1;
+
+	for (int i = 0; i < 10000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		*sm_slot(m, key, strlen(key), 1, NULL) = (void *)(intptr_t)(i + 1);
+	}
+	for (int i = 0; i < 10000; i++) {
+		snprintf(key, sizeof(key), "k%d", i);
+		if (sm_get(m, key, strlen(key)) != (void *)(intptr_t)(i + 1))
+			ok = 0;
+	}
+	CHECK("strmap 10000 keys", ok && sm_count(m) == 10000);
+	CHECK("strmap absent", sm_get(m, "nope", 4) == NULL);
+	sm_clear(m);
+	CHECK("strmap clear", sm_count(m) == 0 && sm_get(m, "k1", 2) == NULL);
+	sm_free(m);
+}
+
+static void
+test_varint(void)
+{
+	uint8_t b[10];
+
+	CHECK("varint 0", pb_varint(b, 0) == 1 && b[0] == 0);
+	CHECK("varint 300", pb_varint(b, 300) == 2 && b[0] == 0xac && b[1] == 0x02);
+	CHECK("varint max", pb_varint(b, UINT64_MAX) == 10 && b[9] == 0x01);
+}
+
+/* Reads all records of s; returns how many, the last in *last. */
+static int
+read_all(const char *s, struct record *last, char *namebuf, size_t nb)
+{
+	char *path = test_file(s, strlen(s));
+	struct reader *rd = rd_open(path);
+	struct record r;
+	int n = 0;
+
+	while (rd_next(rd, &r) > 0) {
+		n++;
+		*last = r;
+		snprintf(namebuf, nb, "%s|%lu|%s", r.v[C_NAME], r.line, r.v[C_ARGS]);
+	}
+	rd_close(rd);
+	unlink(path);
+	free(path);
+	return n;
+}
+
+static void
+test_records(void)
+{
+	struct record r;
+	char got[256];
+
+	CHECK("rec header + 2", read_all("kind,ts,name\nslice,1,a\nslice,2,b\n",
+	    &r, got, sizeof(got)) == 2 && strcmp(got, "b|3|") == 0);
+	CHECK("rec no header", read_all("slice,5,7,1,1,,,,,x\n", &r, got,
+	    sizeof(got)) == 1 && strcmp(got, "x|1|") == 0);
+	CHECK("rec reordered header", read_all("kind,args,name\ninstant,{},hi\n",
+	    &r, got, sizeof(got)) == 1 && strcmp(got, "hi|2|{}") == 0);
+	CHECK("rec quoting", read_all("kind,name,args\ninstant,\"a,\"\"b\"\"\","
+	    "\"{\"\"k\"\":1}\"\n", &r, got, sizeof(got)) == 1 &&
+	    strcmp(got, "a,\"b\"|2|{\"k\":1}") == 0);
+	CHECK("rec embedded newline", read_all("kind,name\ninstant,\"x\ny\"\n"
+	    "instant,z\n", &r, got, sizeof(got)) == 2 && strcmp(got, "z|4|") == 0);
+	CHECK("rec crlf", read_all("kind,name\r\ninstant,a\r\ninstant,b\r\n",
+	    &r, got, sizeof(got)) == 2 && strcmp(got, "b|3|") == 0);
+	CHECK("rec blank lines", read_all("kind,name\n\ninstant,a\n\n\ninstant,b\n",
+	    &r, got, sizeof(got)) == 2 && strcmp(got, "b|6|") == 0);
+	CHECK("rec no final newline", read_all("kind,name\ninstant,a",
+	    &r, got, sizeof(got)) == 1 && strcmp(got, "a|2|") == 0);
+	CHECK("rec spaces kept", read_all("kind,name\ninstant, a \n",
+	    &r, got, sizeof(got)) == 1 && strcmp(got, " a |2|") == 0);
+	CHECK("rec bom", read_all("\xEF\xBB\xBFkind,name\ninstant,a\n",
+	    &r, got, sizeof(got)) == 1 && strcmp(got, "a|2|") == 0);
+	CHECK("rec kind", read_all("kind\ncounter\n", &r, got, sizeof(got)) == 1 &&
+	    r.kind == K_COUNTER);
+	CHECK("rec column", read_all("kind,ts,name\nslice,\"x\",abc\n", &r, got,
+	    sizeof(got)) == 1);
+}
+
+/* The column of a field needs the reader still open: checked on its own. */
+static void
+test_column(void)
+{
+	const char *s = "kind,ts,name\nslice,\"1,2\",abc\n";
+	char *path = test_file(s, strlen(s));
+	struct reader *rd = rd_open(path);
+	struct record r;
+
+	CHECK("column read", rd_next(rd, &r) == 1);
+	CHECK("column of name", rec_column(&r, C_NAME) == 13);
+	CHECK("column of ts", rec_column(&r, C_TS) == 7);
+	rd_close(rd);
+	unlink(path);
+	free(path);
+}
+
+int
+main(void)
+{
+	setprogname("common_test");
+	diag_keep_going = 1;
+	test_num();
+	test_ids();
+	test_strmap();
+	test_varint();
+	test_records();
+	test_column();
+	return test_failed;
+}
