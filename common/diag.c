@@ -8,6 +8,7 @@
 int diag_keep_going;
 
 static unsigned long nerrors;
+static void (*atfatal)(void);
 static unsigned long shown[NCOLS + 1];
 
 static void
@@ -38,8 +39,14 @@ verror(const char *file, unsigned long line, unsigned long col, int field,
 		    progname, field >= 0 ? "in column " : "of this kind",
 		    field >= 0 ? col_names[field] : "");
 	shown[slot]++;
-	if (!diag_keep_going)
+	if (!diag_keep_going) {
+		void (*fn)(void) = atfatal;
+
+		atfatal = NULL;		/* once, even if fn reports again */
+		if (fn)
+			fn();
 		exit(EX_DATAERR);
+	}
 }
 
 void
@@ -72,6 +79,12 @@ rec_warn(const struct record *r, enum col c, const char *fmt, ...)
 	vreport("warning: ", rd_name(r->rd), r->line, rec_column(r, c),
 	    (int)c, fmt, ap);
 	va_end(ap);
+}
+
+void
+diag_atfatal(void (*fn)(void))
+{
+	atfatal = fn;
 }
 
 unsigned long

@@ -21,6 +21,8 @@ void rec_warn(const struct record *r, enum col c, const char *fmt, ...)
 void pos_error(const char *file, unsigned long line, unsigned long col,
     int field, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 unsigned long diag_errors(void);
+/* fn runs once before a strict error ends the run, to leave whole output. */
+void diag_atfatal(void (*fn)(void));
 /* Prints the total of skipped records, if any; returns 0 or EX_DATAERR. */
 int diag_status(void);
 

@@ -1,0 +1,97 @@
+/*
+ * perfetto-encode: spanpipe records in, a Perfetto trace out, streaming.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "diag.h"
+#include "encode.h"
+#include "record.h"
+#include "util.h"
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: %s [-k] [--absolute-ts] [-o file] [file ...]\n"
+	    "Encode spanpipe records (see spanpipe-records(5)) as a Perfetto "
+	    "trace.\n\n"
+	    "  -k, --keep-going   skip bad records, report each, exit 65\n"
+	    "  -o, --output FILE  write the trace to FILE, not stdout\n"
+	    "      --absolute-ts  plain absolute timestamps (no incremental "
+	    "clock)\n"
+	    "  -h, --help         show this help\n"
+	    "      --version      show the version\n", progname);
+	exit(status);
+}
+
+/* A strict error stops the run: what came before it is written whole. */
+static void
+finish_early(void)
+{
+	enc_finish();
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "absolute-ts", no_argument, NULL, 'A' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "keep-going", no_argument, NULL, 'k' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *output = NULL;
+	int absolute = 0, c;
+	unsigned long open_begins;
+
+	setprogname(argv[0]);
+	while ((c = getopt_long(argc, argv, "hko:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'A':
+			absolute = 1;
+			break;
+		case 'h':
+			usage(0);
+			break;
+		case 'k':
+			diag_keep_going = 1;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'V':
+			print_version();
+			return 0;
+		default:
+			usage(EX_USAGE);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	out_open(output, 1);
+	enc_init(absolute);
+	diag_atfatal(finish_early);
+	for (int i = 0; i < (argc ? argc : 1); i++) {
+		struct reader *rd = rd_open(argc ? argv[i] : "-");
+		struct record r;
+		int st;
+
+		while ((st = rd_next(rd, &r)) != 0)
+			if (st > 0)
+				enc_record(&r);
+		rd_close(rd);
+	}
+	diag_atfatal(NULL);
+	open_begins = enc_finish();
+	if (open_begins)
+		warnmsg("warning: %lu begin record%s never ended; the trace "
+		    "shows %s as not finished", open_begins,
+		    open_begins == 1 ? "" : "s", open_begins == 1 ? "it" : "them");
+	out_close();
+	return diag_status();
+}
