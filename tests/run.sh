@@ -8,7 +8,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(cd "$top/$BUILD" 2>/dev/null && pwd) || { echo "no build in $BUILD" >&2; exit 2; }
 SHARED=${SHARED:-$(cd "$top/../shared" 2>/dev/null && pwd)}
 TESTS=$top/tests
-export BIN SHARED TESTS
+export BIN SHARED TESTS BUILD
 cd "$top" || exit 2
 . tests/lib.sh
 
@@ -33,6 +33,16 @@ for f in $files; do
 	. "./$f"
 done
 for d in ${SCRATCH_DIRS:-}; do rm -rf "$d"; done
+
+# Under sanitizers (see .ci/run) reports go to files: any file is a failure,
+# whatever the exit status of the run that wrote it.
+if [ -n "${SAN_LOG_DIR:-}" ]; then
+	if [ -n "$(ls "$SAN_LOG_DIR" 2>/dev/null)" ]; then
+		fail "sanitizer reports" "$(cat "$SAN_LOG_DIR"/* | head -40)"
+	else
+		pass "no sanitizer reports"
+	fi
+fi
 
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" = 0 ]
