@@ -16,6 +16,7 @@
 
 #include "diag.h"
 #include "record.h"
+#include "utf8.h"
 #include "util.h"
 
 #define BLOCK (64 * 1024)
@@ -359,6 +360,15 @@ fill_record(struct reader *rd, const struct done *d, struct record *r)
 		r->len[c] = rd->flen[d->first + i];
 	}
 	r->kind = kind_parse(r->v[C_KIND]);
+	for (int c = 0; c < NCOLS; c++) {
+		size_t ok = utf8_valid(r->v[c], r->len[c]);
+
+		if (ok < r->len[c]) {
+			pos_error(rd->name, d->line, rec_column(r, c), c,
+			    "not valid UTF-8 (byte %zu of the field)", ok + 1);
+			return 0;
+		}
+	}
 	return 1;
 }
 

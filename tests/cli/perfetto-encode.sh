@@ -136,3 +136,8 @@ if command -v script >/dev/null 2>&1; then
 else
 	skip "encode: refuses a terminal" "script(1) is not here"
 fi
+printf '%s\nslice,5,1,1,1,caf\351,\n' $S >"$T/latin1.csv"
+t "encode: invalid UTF-8" 65 '' '*' 'latin1.csv:2:15: name: not valid UTF-8 \(byte 4 of the field\)' -- $E "$T/latin1.csv"
+printf '%s\nslice,5,1,1,1,caf\303\251 \342\234\223,\n' $S >"$T/utf8.csv"
+$E "$T/utf8.csv" >"$T/utf8.pftrace"
+check "encode: UTF-8 names kept" python3 tests/replay.py "$T/utf8.csv" "$T/utf8.pftrace"

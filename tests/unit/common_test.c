@@ -8,6 +8,7 @@
 #include "record.h"
 #include "strmap.h"
 #include "trace.h"
+#include "utf8.h"
 #include "util.h"
 #include "test.h"
 
@@ -164,6 +165,21 @@ test_column(void)
 	free(path);
 }
 
+static void
+test_utf8(void)
+{
+	CHECK("utf8 ascii", utf8_valid("abc", 3) == 3);
+	CHECK("utf8 two bytes", utf8_valid("\xc3\xa9t\xc3\xa9", 5) == 5);
+	CHECK("utf8 four bytes", utf8_valid("\xf0\x9f\x98\x80", 4) == 4);
+	CHECK("utf8 stray continuation", utf8_valid("a\x80", 2) == 1);
+	CHECK("utf8 overlong", utf8_valid("\xc0\xaf", 2) == 0);
+	CHECK("utf8 overlong three", utf8_valid("\xe0\x80\xaf", 3) == 0);
+	CHECK("utf8 surrogate", utf8_valid("\xed\xa0\x80", 3) == 0);
+	CHECK("utf8 past U+10FFFF", utf8_valid("\xf4\x90\x80\x80", 4) == 0);
+	CHECK("utf8 truncated", utf8_valid("ab\xe2\x82", 4) == 2);
+	CHECK("utf8 latin-1", utf8_valid("caf\xe9", 4) == 3);
+}
+
 int
 main(void)
 {
@@ -175,5 +191,6 @@ main(void)
 	test_varint();
 	test_records();
 	test_column();
+	test_utf8();
 	return test_failed;
 }

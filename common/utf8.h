@@ -1,0 +1,10 @@
+#ifndef SPANPIPE_UTF8_H
+#define SPANPIPE_UTF8_H
+
+#include <stddef.h>
+
+/* The length of the valid UTF-8 prefix of s: n when all of s is valid.
+ * Overlong forms, surrogates and code points past U+10FFFF are invalid. */
+size_t utf8_valid(const char *s, size_t n);
+
+#endif
