@@ -106,6 +106,12 @@ tw_seq_free(struct seq *s)
 	free(s);
 }
 
+uint32_t
+tw_seq_id(const struct seq *s)
+{
+	return s->id;
+}
+
 unsigned long
 tw_resets(void)
 {

@@ -46,6 +46,7 @@ struct seq;
 void tw_init(int absolute_ts);
 struct seq *tw_seq_new(uint64_t track_uuid);
 void tw_seq_free(struct seq *s);
+uint32_t tw_seq_id(const struct seq *s);
 void tw_descriptor(const Perfetto__Protos__TrackDescriptor *d);
 void tw_event(struct seq *s, const struct tev *e);
 unsigned long tw_resets(void);	/* interning resets so far */
