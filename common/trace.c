@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pbfast.h"
 #include "strmap.h"
 #include "trace.h"
 #include "util.h"
@@ -68,13 +69,18 @@ pb_varint(uint8_t *p, uint64_t v)
 void
 pb_put_packet(const ProtobufCMessage *packet)
 {
-	size_t size = protobuf_c_message_get_packed_size(packet);
+	const Perfetto__Protos__TracePacket *tp =
+	    (const Perfetto__Protos__TracePacket *)packet;
+	int fast = packet->descriptor == &perfetto__protos__trace_packet__descriptor
+	    && pbfast_ok(tp);
+	size_t size = fast ? pbfast_size(tp) :
+	    protobuf_c_message_get_packed_size(packet);
 	uint8_t *p = (uint8_t *)out_reserve(size + 11);
 	size_t n;
 
 	p[0] = 0x0a;		/* Trace.packet: field 1, length-delimited */
 	n = 1 + pb_varint(p + 1, size);
-	n += protobuf_c_message_pack(packet, p + n);
+	n += fast ? pbfast_pack(tp, p + n) : protobuf_c_message_pack(packet, p + n);
 	out_commit(n);
 }
 

@@ -2,6 +2,7 @@
 #include <stdint.h>
 
 #include "perfetto_trace.pb-c.h"
+#include "pbfast.h"
 #include "trace.h"
 #include "util.h"
 #include "test.h"
@@ -145,6 +146,70 @@ test_reset(const char *path)
 	CHECK("every name interned once per state", interned == TW_INTERN_MAX + 100);
 }
 
+/* The hand packer writes exactly protobuf-c's bytes, over random events. */
+static void
+test_pbfast(void)
+{
+	static uint8_t a[4096], b[4096];
+	int same = 1, n_ok = 0;
+
+	srand(7);
+	for (int i = 0; i < 5000; i++) {
+		Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+		Perfetto__Protos__TrackEvent t = PERFETTO__PROTOS__TRACK_EVENT__INIT;
+		Perfetto__Protos__InternedData d = PERFETTO__PROTOS__INTERNED_DATA__INIT;
+		Perfetto__Protos__EventName nm = PERFETTO__PROTOS__EVENT_NAME__INIT, *pn = &nm;
+		Perfetto__Protos__EventCategory ct = PERFETTO__PROTOS__EVENT_CATEGORY__INIT, *pc = &ct;
+		Perfetto__Protos__SourceLocation sl = PERFETTO__PROTOS__SOURCE_LOCATION__INIT, *ps = &sl;
+		uint64_t cat = (uint64_t)rand(), flows[3] = { (uint64_t)rand() << 40, 1, UINT64_MAX };
+
+		p.has_timestamp = rand() % 2;
+		p.timestamp = (uint64_t)rand() * (uint64_t)rand();
+		p.has_trusted_packet_sequence_id = 1;
+		p.trusted_packet_sequence_id = (uint32_t)rand();
+		p.has_sequence_flags = rand() % 2;
+		p.sequence_flags = 2;
+		p.has_timestamp_clock_id = rand() % 4 == 0;
+		p.timestamp_clock_id = 6;
+		t.has_type = 1;
+		t.type = 1 + rand() % 4;
+		t.has_name_iid = rand() % 2;
+		t.name_iid = (uint64_t)rand();
+		t.n_category_iids = rand() % 2;
+		t.category_iids = &cat;
+		t.has_counter_value = rand() % 3 == 0;
+		t.counter_value = rand() % 2 ? -(int64_t)rand() : rand();
+		t.has_double_counter_value = rand() % 3 == 0;
+		t.double_counter_value = rand() / 3.0;
+		t.has_source_location_iid = rand() % 2;
+		t.source_location_iid = 300;
+		t.n_flow_ids = (size_t)(rand() % 4);
+		t.flow_ids = flows;
+		t.n_terminating_flow_ids = (size_t)(rand() % 3);
+		t.terminating_flow_ids = flows;
+		p.track_event = &t;
+		if (rand() % 2) {
+			nm.has_iid = ct.has_iid = sl.has_iid = 1;
+			nm.iid = 5, nm.name = "a name";
+			ct.iid = 70000, ct.name = "cat";
+			sl.iid = 9, sl.file_name = "f.c";
+			sl.has_line_number = rand() % 2, sl.line_number = 4242;
+			d.n_event_names = rand() % 2, d.event_names = &pn;
+			d.n_event_categories = rand() % 2, d.event_categories = &pc;
+			d.n_source_locations = rand() % 2, d.source_locations = &ps;
+			p.interned_data = &d;
+		}
+		if (!pbfast_ok(&p))
+			continue;
+		n_ok++;
+		size_t na = pbfast_pack(&p, a), nb = protobuf_c_message_pack(&p.base, b);
+		if (na != nb || na != pbfast_size(&p) || memcmp(a, b, na) != 0)
+			same = 0;
+	}
+	CHECK("pbfast packs the common packets", n_ok == 5000);
+	CHECK("pbfast bytes equal protobuf-c's", same);
+}
+
 int
 main(void)
 {
@@ -153,6 +218,7 @@ main(void)
 	setprogname("trace_test");
 	test_packets(path);
 	test_reset(path);
+	test_pbfast();
 	unlink(path);
 	free(path);
 	free(data);
