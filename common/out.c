@@ -1,7 +1,9 @@
 /*
  * The output of a tool: one large buffer written with write(2). SIGPIPE is
  * ignored so that a reader that goes away (`| head`) shows up as EPIPE and
- * ends the run through the same checked path as a full disk.
+ * ends the run through the same checked path as a full disk. An output
+ * file is written under a temporary name beside it and renamed into place
+ * by out_close(): a run that fails leaves no half-written file behind.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -9,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util.h"
@@ -18,6 +21,7 @@
 static struct {
 	int fd;
 	const char *name;
+	char *tmp;			/* the temporary name of an output file */
 	char *buf;
 	size_t len, cap;
 	uint64_t total;
@@ -25,22 +29,41 @@ static struct {
 	int exiting;
 } out = { .fd = -1 };
 
+/* Standard output keeps what was written; a file not closed is removed. */
 static void
 out_atexit(void)
 {
 	out.exiting = 1;
+	if (out.tmp) {
+		unlink(out.tmp);
+		return;
+	}
 	if (out.fd >= 0 && !out.failed)
 		out_close();
+}
+
+static void
+open_file(const char *path)
+{
+	size_t n = strlen(path) + 8;
+	mode_t mask = umask(0);
+
+	umask(mask);
+	out.tmp = xmalloc(n);
+	snprintf(out.tmp, n, "%s.XXXXXX", path);
+	out.fd = mkstemp(out.tmp);
+	if (out.fd < 0)
+		die(EX_CANTCREAT, "%s:", path);
+	if (fchmod(out.fd, 0666 & ~mask) < 0)
+		die(EX_CANTCREAT, "%s:", path);
+	out.name = path;
 }
 
 void
 out_open(const char *path, int refuse_tty)
 {
 	if (path && strcmp(path, "-") != 0) {
-		out.fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-		if (out.fd < 0)
-			die(EX_CANTCREAT, "%s:", path);
-		out.name = path;
+		open_file(path);
 	} else {
 		out.fd = STDOUT_FILENO;
 		out.name = "<stdout>";
@@ -141,10 +164,14 @@ out_close(void)
 		return;
 	out_flush();
 	out.fd = -1;
-	if (fd != STDOUT_FILENO && close(fd) < 0) {
+	if (fd != STDOUT_FILENO && (close(fd) < 0 ||
+	    rename(out.tmp, out.name) < 0)) {
 		warnmsg("%s: close:", out.name);
+		unlink(out.tmp);
 		if (out.exiting)
 			_exit(EX_IOERR);
 		exit(EX_IOERR);
 	}
+	free(out.tmp);
+	out.tmp = NULL;
 }

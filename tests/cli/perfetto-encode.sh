@@ -112,10 +112,15 @@ t "encode: NUL byte" 65 '' '*' '<stdin>|nul.csv:2: NUL byte' -- $E "$T/nul.csv"
 
 # A strict stop leaves a valid trace of every record before the bad one.
 printf '%s\n' $S 'slice,10,30,1,1,outer,' 'slice,12,3,1,1,inner,' 'slice,20,zz,1,1,bad,' 'slice,50,1,1,1,after,' >"$T/stop.csv"
-t "encode: strict stop" 65 '' '*' ':4:10: dur:' -- $E -o "$T/stop.pftrace" "$T/stop.csv"
+t "encode: strict stop" 65 '' '*' ':4:10: dur:' -- sh -c "$E '$T/stop.csv' >'$T/stop.pftrace'"
 head -3 "$T/stop.csv" >"$T/stop-good.csv"
 check "encode: strict stop leaves the records before it" python3 tests/replay.py "$T/stop-good.csv" "$T/stop.pftrace"
-t "encode: -k skips and counts" 65 '' '*' '1 bad record skipped' -- $E -k -o "$T/k.pftrace" "$T/stop.csv"
+t "encode: -k skips and counts" 65 '' '*' '1 bad record skipped' -- sh -c "$E -k '$T/stop.csv' >'$T/k.pftrace'"
+t "encode: -o on a bad input" 65 '' '' 'perfetto-encode: .*stop.csv:4:10: dur:' -- $E -o "$T/never.pftrace" "$T/stop.csv"
+ls "$T" | grep -q never && fail "encode: -o leaves no file behind a failed run" "$(ls "$T")" || pass "encode: -o leaves no file behind a failed run"
+cp tests/data/demo.csv "$T/old.pftrace"
+$E -o "$T/old.pftrace" "$T/stop.csv" 2>/dev/null
+same "encode: -o keeps the old file when a run fails" tests/data/demo.csv "$T/old.pftrace"
 grep -v ',bad,' "$T/stop.csv" >"$T/k-good.csv"
 check "encode: -k keeps every good record" python3 tests/replay.py "$T/k-good.csv" "$T/k.pftrace"
 awk -v h=$S 'BEGIN { print h; for (i = 0; i < 15; i++) printf "slice,x%d,1,1,1,n,\n", i }' >"$T/many.csv"

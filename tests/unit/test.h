@@ -11,9 +11,9 @@ static int test_failed;
 
 #define CHECK(name, cond) do { \
 	if (cond) \
-		printf("ok %s\n", name); \
+		fprintf(stderr, "ok %s\n", name); \
 	else { \
-		printf("FAIL %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
+		fprintf(stderr, "FAIL %s (%s:%d: %s)\n", name, __FILE__, __LINE__, #cond); \
 		test_failed = 1; \
 	} \
 } while (0)

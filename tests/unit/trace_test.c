@@ -67,7 +67,10 @@ test_packets(const char *path)
 	Perfetto__Protos__TracePacket *p;
 	int ok;
 
-	out_open(path, 0);
+	/* standard output, so that what is flushed is in the file at once */
+	if (!freopen(path, "w", stdout))
+		exit(2);
+	out_open(NULL, 0);
 	tw_init(0);
 	s = tw_seq_new(77);
 	tw_event(s, &e);
