@@ -37,7 +37,6 @@ const char *const kind_names[NKINDS] = {
 struct done {			/* a completed record in the queue */
 	size_t first, nf;	/* its fields in foff[] */
 	unsigned long line;
-	int bad;		/* a NUL byte or similar was found in it */
 };
 
 struct reader {
@@ -53,7 +52,6 @@ struct reader {
 	size_t alen, acap;
 	size_t *foff, *flen;		/* fields of records in the queue */
 	size_t nf, fcap, curfirst;
-	int curbad;
 	struct done *q;
 	size_t nq, qcap, qhead;
 	char *raw;			/* text of the current line(s) */
@@ -65,8 +63,10 @@ struct reader {
 enum kind
 kind_parse(const char *s)
 {
+	if (s[0] == 's' && strcmp(s, "slice") == 0)	/* the most common */
+		return K_SLICE;
 	for (int k = 1; k < NKINDS; k++)
-		if (strcmp(s, kind_names[k]) == 0)
+		if (s[0] == kind_names[k][0] && strcmp(s, kind_names[k]) == 0)
 			return k;
 	return K_UNKNOWN;
 }
@@ -152,8 +152,6 @@ on_field(void *s, size_t n, void *data)
 {
 	struct reader *rd = data;
 
-	if (memchr(s, '\0', n))
-		rd->curbad = 1;
 	if (rd->acap - rd->alen < n + 1) {
 		rd->acap = (rd->acap + n + 1) * 2;
 		rd->arena = xrealloc(rd->arena, rd->acap);
@@ -181,9 +179,8 @@ on_record(int c, void *data)
 		rd->q = xreallocarray(rd->q, rd->qcap, sizeof(*rd->q));
 	}
 	rd->q[rd->nq++] = (struct done){ rd->curfirst, rd->nf - rd->curfirst,
-	    rd->recstart, rd->curbad };
+	    rd->recstart };
 	rd->curfirst = rd->nf;
-	rd->curbad = 0;
 	rd->recstart = rd->line;	/* fixed up at the next feed */
 }
 
@@ -204,7 +201,6 @@ reset_queue(struct reader *rd)
 {
 	rd->nq = rd->qhead = 0;
 	rd->nf = rd->curfirst = rd->alen = 0;
-	rd->curbad = 0;
 }
 
 static int
@@ -347,10 +343,6 @@ fill_record(struct reader *rd, const struct done *d, struct record *r)
 		    "header has %zu columns", d->nf, rd->nmap);
 		return 0;
 	}
-	if (d->bad) {
-		pos_error(rd->name, d->line, 0, -1, "NUL byte in a field");
-		return 0;
-	}
 	for (size_t i = 0; i < d->nf; i++) {
 		int c = rd->map[i];
 
@@ -365,7 +357,8 @@ fill_record(struct reader *rd, const struct done *d, struct record *r)
 
 		if (ok < r->len[c]) {
 			pos_error(rd->name, d->line, rec_column(r, c), c,
-			    "not valid UTF-8 (byte %zu of the field)", ok + 1);
+			    r->v[c][ok] ? "not valid UTF-8 (byte %zu of the "
+			    "field)" : "a NUL byte (byte %zu of the field)", ok + 1);
 			return 0;
 		}
 	}

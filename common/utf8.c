@@ -10,7 +10,7 @@ utf8_valid(const char *str, size_t n)
 	while (i < n) {
 		unsigned c = s[i], need, min, cp;
 
-		if (c < 0x80) {
+		if (c - 1 < 0x7f) {	/* ASCII but NUL */
 			i++;
 			continue;
 		}

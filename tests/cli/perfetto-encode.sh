@@ -108,7 +108,7 @@ slice,5,1,1,1,x,-3" 'line: .-3. is not an unsigned integer'
 printf '%s\nslice,5,1,1,1,"%s",\n' $S "$(head -c 17000000 /dev/zero | tr '\0' a)" >"$T/long.csv"
 t "encode: over-long field" 65 '' '*' 'field longer than 16 MiB' -- $E "$T/long.csv"
 printf '%s\nslice,5,1,1,1,a\000b,\n' $S >"$T/nul.csv"
-t "encode: NUL byte" 65 '' '*' '<stdin>|nul.csv:2: NUL byte' -- $E "$T/nul.csv"
+t "encode: NUL byte" 65 '' '*' 'nul.csv:2:15: name: a NUL byte \(byte 2 of the field\)' -- $E "$T/nul.csv"
 
 # A strict stop leaves a valid trace of every record before the bad one.
 printf '%s\n' $S 'slice,10,30,1,1,outer,' 'slice,12,3,1,1,inner,' 'slice,20,zz,1,1,bad,' 'slice,50,1,1,1,after,' >"$T/stop.csv"

@@ -178,6 +178,7 @@ test_utf8(void)
 	CHECK("utf8 past U+10FFFF", utf8_valid("\xf4\x90\x80\x80", 4) == 0);
 	CHECK("utf8 truncated", utf8_valid("ab\xe2\x82", 4) == 2);
 	CHECK("utf8 latin-1", utf8_valid("caf\xe9", 4) == 3);
+	CHECK("utf8 NUL", utf8_valid("ab\0c", 4) == 2);
 }
 
 int
