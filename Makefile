@@ -65,3 +65,30 @@ clean:
 
 .PHONY: all deps check demo install uninstall clean
 .PRECIOUS: $(BUILD)/common/%.o $(BUILD)/proto/perfetto_trace.pb-c.c
+
+# --- store schema (span-fetch, span-gen) -------------------------------------
+# sql/*.sql is the schema of the telemetry store; common/schema.c embeds it
+# through a header generated here, and make install puts it in DATADIR.
+DATADIR = $(PREFIX)/share/spanpipe
+STORE_SQL = sql/store-sqlite.sql sql/store-postgresql.sql
+SQL_TO_C = sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/'
+
+$(BUILD)/sql/store-sql.h: $(STORE_SQL)
+	@mkdir -p $(BUILD)/sql
+	{ echo '/* generated from $(STORE_SQL) */'; \
+	  echo 'static const char schema_sqlite[] ='; $(SQL_TO_C) sql/store-sqlite.sql; echo ';'; \
+	  echo 'static const char schema_pg[] ='; $(SQL_TO_C) sql/store-postgresql.sql; echo ';'; \
+	} >$@.tmp && mv $@.tmp $@
+
+$(BUILD)/common/schema.o: $(BUILD)/sql/store-sql.h
+$(BUILD)/common/schema.o: ALL_CPPFLAGS += -I$(BUILD)/sql
+
+install: install-sql
+uninstall: uninstall-sql
+install-sql:
+	mkdir -p $(DESTDIR)$(DATADIR)
+	for f in $(STORE_SQL); do cp -f $$f $(DESTDIR)$(DATADIR)/ && chmod 644 $(DESTDIR)$(DATADIR)/$${f#sql/}; done
+uninstall-sql:
+	for f in $(STORE_SQL); do rm -f $(DESTDIR)$(DATADIR)/$${f#sql/}; done
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+.PHONY: install-sql uninstall-sql
