@@ -1,0 +1,186 @@
+/* Records from telemetry store rows; see spanrec.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "args.h"
+#include "spanrec.h"
+#include "timearg.h"
+#include "util.h"
+
+/* v in decimal into buf (at least 21 bytes); returns the length. */
+static size_t
+fmt_i64(char *buf, int64_t v)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while ((u /= 10) > 0);
+	if (v < 0)
+		buf[len++] = '-';
+	while (n > 0)
+		buf[len++] = tmp[--n];
+	return len;
+}
+
+static void
+field_str(struct str s)
+{
+	rec_field(s.s ? s.s : "", s.s ? s.n : 0, 0);
+}
+
+static void
+field_int(int present, int64_t v)
+{
+	char buf[24];
+
+	rec_field(buf, present ? fmt_i64(buf, v) : 0, 0);
+}
+
+void
+spanrow_write(const struct spanrow *r)
+{
+	const char *kind = kind_names[r->kind];
+
+	rec_field(kind, strlen(kind), 0);
+	field_int(1, r->ts);
+	field_int(r->kind == K_SLICE, r->dur);
+	field_str(r->pid);
+	field_str(r->tid);
+	rec_field("", 0, 0);				/* track */
+	field_int(r->has & HAS_ID, r->id);
+	field_int(r->has & HAS_PARENT, r->parent);
+	field_int(r->has & HAS_DEPTH, r->depth);
+	field_str(r->name);
+	field_str(r->category);
+	field_str(r->file);
+	field_int(r->has & HAS_LINE, r->line);
+	for (int c = C_VALUE; c < C_ARGS; c++)		/* value, flows... */
+		rec_field("", 0, 0);
+	rec_field("", 0, 1);				/* args */
+}
+
+static void
+add_str(json_object *o, const char *key, struct str v)
+{
+	if (v.s && v.n > 0)
+		json_object_object_add(o, key,
+		    json_object_new_string_len(v.s, (int)v.n));
+}
+
+static void
+add_stats(json_object *o, const struct procstats *s)
+{
+	char buf[TIME_FORMAT_SIZE];
+
+	json_object_object_add(o, "start_time",
+	    json_object_new_string(time_format(s->start, buf)));
+	json_object_object_add(o, "end_time", s->has_end ?
+	    json_object_new_string(time_format(s->end, buf)) : NULL);
+	json_object_object_add(o, "threads", json_object_new_int64(s->threads));
+	json_object_object_add(o, "thread_spans",
+	    json_object_new_int64(s->thread_spans));
+	json_object_object_add(o, "async_events",
+	    json_object_new_int64(s->async_events));
+}
+
+/* The args object: listing stats, labels, then properties' own keys. */
+static const char *
+labels(const struct procrow *p, const struct procstats *stats,
+    json_object **out)
+{
+	json_object *o, *props = NULL;
+	const char *why = NULL;
+	size_t at;
+
+	if (p->properties.s && p->properties.n > 0
+	    && !(props = args_parse(p->properties.s, p->properties.n, &why,
+	    &at)))
+		return why;
+	o = json_object_new_object();
+	if (stats)
+		add_stats(o, stats);
+	add_str(o, "username", p->username);
+	add_str(o, "realname", p->realname);
+	add_str(o, "computer", p->computer);
+	add_str(o, "distro", p->distro);
+	add_str(o, "cpu_brand", p->cpu_brand);
+	if (p->has_tsc)
+		json_object_object_add(o, "tsc_frequency",
+		    json_object_new_int64(p->tsc_frequency));
+	add_str(o, "parent_process_id", p->parent_process_id);
+	if (props) {
+		json_object_object_foreach(props, k, v)
+			json_object_object_add(o, k, json_object_get(v));
+		json_object_put(props);
+	}
+	*out = o;
+	return NULL;
+}
+
+const char *
+procrow_write(const struct procrow *p, const struct procstats *stats)
+{
+	json_object *args = NULL;
+	const char *why = labels(p, stats, &args), *text;
+
+	if (why)
+		return why;
+	text = json_object_object_length(args) == 0 ? "" :
+	    json_object_to_json_string_ext(args, JSON_C_TO_STRING_PLAIN
+	    | JSON_C_TO_STRING_NOSLASHESCAPE);
+	rec_field("process", 7, 0);
+	field_int(1, p->start_time);
+	rec_field("", 0, 0);				/* dur */
+	field_str(p->process_id);
+	for (int c = C_TID; c < C_NAME; c++)		/* tid ... depth */
+		rec_field("", 0, 0);
+	field_str(p->exe);
+	for (int c = C_CATEGORY; c < C_ARGS; c++)
+		rec_field("", 0, 0);
+	rec_field(text, strlen(text), 1);
+	json_object_put(args);
+	return NULL;
+}
+
+/* Named "thread_name-thread_id" as micromegas shows threads; either part
+ * alone when the other is missing; the stream id when both are. */
+void
+thread_write(struct str pid, struct str tid, struct str thread_name,
+    struct str thread_id, struct str stream_id)
+{
+	int hn = thread_name.s && thread_name.n, hi = thread_id.s && thread_id.n;
+	char *name = xmalloc(thread_name.n + thread_id.n + stream_id.n + 2);
+	size_t n = 0;
+
+	if (hn) {
+		memcpy(name, thread_name.s, thread_name.n);
+		n = thread_name.n;
+	}
+	if (hn && hi)
+		name[n++] = '-';
+	if (hi) {
+		memcpy(name + n, thread_id.s, thread_id.n);
+		n += thread_id.n;
+	}
+	if (!hn && !hi && stream_id.s) {
+		memcpy(name, stream_id.s, stream_id.n);
+		n = stream_id.n;
+	}
+	rec_field("thread", 6, 0);
+	for (int c = C_TS; c < C_PID; c++)
+		rec_field("", 0, 0);
+	field_str(pid);
+	field_str(tid);
+	for (int c = C_TRACK; c < C_NAME; c++)
+		rec_field("", 0, 0);
+	rec_field(name, n, 0);
+	for (int c = C_CATEGORY; c < C_ARGS; c++)
+		rec_field("", 0, 0);
+	rec_field("", 0, 1);
+	free(name);
+}

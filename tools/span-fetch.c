@@ -1,0 +1,124 @@
+/*
+ * span-fetch: one process's thread spans and async events from a telemetry
+ * store (SQLite or PostgreSQL), as spanpipe records in ts order. The work
+ * is in common/fetch.c.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fetch.h"
+#include "record.h"
+#include "store.h"
+#include "timearg.h"
+#include "util.h"
+
+static void
+usage(FILE *f, int status)
+{
+	fprintf(f,
+	    "usage: span-fetch [--db PATH|URI] -p PROCESS_ID [--start-time T]\n"
+	    "                  [--end-time T] [--spans thread|async|both]\n"
+	    "       span-fetch [--db PATH|URI] --list-processes\n");
+	if (f == stdout)
+		fprintf(f, "\n"
+	    "  --db PATH|URI        SQLite file, or postgresql:// URI (default:\n"
+	    "                       $SPANPIPE_DB, else ./telemetry.db)\n"
+	    "  --end-time T         end of the range: RFC 3339 or nanoseconds\n"
+	    "  -h, --help           this help\n"
+	    "  -l, --list-processes one process record per process in the store\n"
+	    "  -p, --process-id ID  the process to fetch\n"
+	    "  --spans WHICH        thread, async or both (default both)\n"
+	    "  --start-time T       start of the range: RFC 3339 or nanoseconds\n"
+	    "  --version            print the version\n");
+	exit(status);
+}
+
+static int64_t
+timeopt(const char *opt, const char *s)
+{
+	int64_t ns;
+	const char *why = time_parse(s, &ns);
+
+	if (why) {
+		warnmsg("%s: '%s' %s", opt, s, why);
+		usage(stderr, EX_USAGE);
+	}
+	return ns;
+}
+
+static int
+spansopt(const char *s)
+{
+	if (strcmp(s, "thread") == 0)
+		return FETCH_THREAD;
+	if (strcmp(s, "async") == 0)
+		return FETCH_ASYNC;
+	if (strcmp(s, "both") == 0)
+		return FETCH_THREAD | FETCH_ASYNC;
+	warnmsg("--spans: '%s' is not thread, async or both", s);
+	usage(stderr, EX_USAGE);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "end-time", required_argument, NULL, 'e' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "list-processes", no_argument, NULL, 'l' },
+		{ "process-id", required_argument, NULL, 'p' },
+		{ "spans", required_argument, NULL, 'S' },
+		{ "start-time", required_argument, NULL, 's' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct fetch_opts o = { .start = INT64_MIN, .end = INT64_MAX,
+	    .spans = FETCH_THREAD | FETCH_ASYNC };
+	const char *db = getenv("SPANPIPE_DB");
+	struct store *st;
+	int c, list = 0;
+
+	setprogname(argv[0]);
+	while ((c = getopt_long(argc, argv, "hlp:", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': db = optarg; break;
+		case 'e': o.end = timeopt("--end-time", optarg); o.ranged = 1;
+			break;
+		case 'h': usage(stdout, 0); break;
+		case 'l': list = 1; break;
+		case 'p': o.pid = optarg; break;
+		case 'S': o.spans = spansopt(optarg); break;
+		case 's': o.start = timeopt("--start-time", optarg);
+			o.ranged = 1; break;
+		case 'V': print_version(); return 0;
+		default: usage(stderr, EX_USAGE);
+		}
+	}
+	if (optind < argc) {
+		warnmsg("unexpected argument '%s'", argv[optind]);
+		usage(stderr, EX_USAGE);
+	}
+	if (list == !!o.pid) {
+		warnmsg(list ? "-p and --list-processes exclude each other"
+		    : "-p PROCESS_ID or --list-processes is needed");
+		usage(stderr, EX_USAGE);
+	}
+	if (o.start > o.end)
+		die(EX_USAGE, "--start-time is after --end-time");
+	if (!db || !*db)
+		db = "telemetry.db";
+	st = store_open(db);
+	out_open(NULL, 0);
+	if (list)
+		fetch_list(st);
+	else
+		fetch_process(st, &o);
+	store_close(st);
+	out_close();
+	return 0;
+}
