@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "diag.h"
+#include "progress.h"
 #include "util.h"
 
 int diag_keep_going;
@@ -15,6 +16,7 @@ static void
 vreport(const char *what, const char *file, unsigned long line,
     unsigned long col, int field, const char *fmt, va_list ap)
 {
+	progress_clear();
 	fprintf(stderr, "%s: %s:%lu:", progname, file, line);
 	if (col)
 		fprintf(stderr, "%lu:", col);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "progress.h"
 #include "util.h"
 
 const char *progname = "spanpipe";
@@ -22,6 +23,7 @@ vwarnmsg(const char *fmt, va_list ap)
 	int saved = errno;
 	size_t n = strlen(fmt);
 
+	progress_clear();
 	fprintf(stderr, "%s: ", progname);
 	vfprintf(stderr, fmt, ap);
 	if (n > 0 && fmt[n - 1] == ':')

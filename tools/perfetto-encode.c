@@ -7,6 +7,7 @@
 
 #include "diag.h"
 #include "encode.h"
+#include "progress.h"
 #include "record.h"
 #include "util.h"
 
@@ -14,11 +15,14 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: %s [-k] [--absolute-ts] [-o file] [file ...]\n"
+	    "usage: %s [-k] [--absolute-ts] [--progress] [-o file] [file ...]\n"
 	    "Encode spanpipe records (see spanpipe-records(5)) as a Perfetto "
 	    "trace.\n\n"
 	    "  -k, --keep-going   skip bad records, report each, exit 65\n"
 	    "  -o, --output FILE  write the trace to FILE, not stdout\n"
+	    "      --progress     show progress on stderr even when it is no "
+	    "terminal\n"
+	    "      --no-progress  never show progress\n"
 	    "      --absolute-ts  plain absolute timestamps (no incremental "
 	    "clock)\n"
 	    "  -h, --help         show this help\n"
@@ -40,13 +44,17 @@ main(int argc, char *argv[])
 		{ "absolute-ts", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep-going", no_argument, NULL, 'k' },
+		{ "no-progress", no_argument, NULL, 'P' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "progress", no_argument, NULL, 'p' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL;
 	int absolute = 0, c;
+	enum progress_mode progress = PROGRESS_AUTO;
 	unsigned long open_begins;
+	uint64_t done = 0, records = 0;
 
 	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "hko:", longopts, NULL)) != -1) {
@@ -63,6 +71,12 @@ main(int argc, char *argv[])
 		case 'o':
 			output = optarg;
 			break;
+		case 'P':
+			progress = PROGRESS_OFF;
+			break;
+		case 'p':
+			progress = PROGRESS_ON;
+			break;
 		case 'V':
 			print_version();
 			return 0;
@@ -76,16 +90,21 @@ main(int argc, char *argv[])
 	out_open(output, 1);
 	enc_init(absolute);
 	diag_atfatal(finish_early);
+	progress_start(progress, progress_input_size(argc, argv));
 	for (int i = 0; i < (argc ? argc : 1); i++) {
 		struct reader *rd = rd_open(argc ? argv[i] : "-");
 		struct record r;
 		int st;
 
-		while ((st = rd_next(rd, &r)) != 0)
+		while ((st = rd_next(rd, &r)) != 0) {
 			if (st > 0)
 				enc_record(&r);
+			progress_update(done + rd_bytes(rd), ++records);
+		}
+		done += rd_bytes(rd);
 		rd_close(rd);
 	}
+	progress_end();
 	diag_atfatal(NULL);
 	open_begins = enc_finish();
 	if (open_begins)
