@@ -1,5 +1,6 @@
 /* Progress lines: see progress.h. The clock is read every 64 updates. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -11,7 +12,7 @@
 static struct {
 	int on, tty, drawn;
 	uint64_t total, calls;
-	double start, last;
+	double start, last, interval;
 } pg;
 
 static double
@@ -39,6 +40,9 @@ progress_start(enum progress_mode mode, uint64_t total)
 	    (mode == PROGRESS_AUTO && pg.tty && !stdout_is_pipe());
 	pg.total = total;
 	pg.start = pg.last = now();
+	/* SPANPIPE_PROGRESS_INTERVAL: seconds between lines (tests set 0) */
+	const char *iv = getenv("SPANPIPE_PROGRESS_INTERVAL");
+	pg.interval = iv ? atof(iv) : pg.tty ? 0.25 : 1.0;
 }
 
 uint64_t
@@ -121,7 +125,7 @@ progress_update(uint64_t bytes, uint64_t records)
 	if (!pg.on || (++pg.calls & 63) != 0)
 		return;
 	t = now();
-	if (t - pg.last < (pg.tty ? 0.25 : 1.0))
+	if (t - pg.last < pg.interval)
 		return;
 	pg.last = t;
 	draw(bytes, records, t);

@@ -148,3 +148,24 @@ t "encode: invalid UTF-8" 65 '' '*' 'latin1.csv:2:15: name: not valid UTF-8 \(by
 printf '%s\nslice,5,1,1,1,caf\303\251 \342\234\223,\n' $S >"$T/utf8.csv"
 $E "$T/utf8.csv" >"$T/utf8.pftrace"
 check "encode: UTF-8 names kept" python3 tests/replay.py "$T/utf8.csv" "$T/utf8.pftrace"
+
+# Progress: silent by default off a terminal, forced with --progress,
+# drawn in place and erased on a terminal (under script(1)'s pty).
+awk 'BEGIN { print "kind,ts,dur,pid,tid,name"; for (i = 0; i < 20000; i++) printf "slice,%d,5,1,1,n\n", 1000 + i * 10 }' >"$T/prog.csv"
+t "encode: no progress off a terminal" 0 '' '*' '' -- sh -c "$E '$T/prog.csv' >/dev/null"
+SPANPIPE_PROGRESS_INTERVAL=0 $E --progress "$T/prog.csv" 2>"$T/prog.err" >/dev/null
+grep -Eq '^perfetto-encode: [0-9.]+k? records, [0-9.]+ [kM]?B, .*%, .* left$' "$T/prog.err" &&
+	pass "encode: --progress writes lines" || fail "encode: --progress writes lines" "$(head -3 "$T/prog.err")"
+t "encode: --no-progress" 0 '' '*' '' -- sh -c "SPANPIPE_PROGRESS_INTERVAL=0 $E --no-progress '$T/prog.csv' >/dev/null"
+if command -v script >/dev/null 2>&1; then
+	SPANPIPE_PROGRESS_INTERVAL=0 script -qec "$E -o '$T/prog.pftrace' '$T/prog.csv'" /dev/null >"$T/tty.txt" 2>&1
+	if grep -q "$(printf '\r')perfetto-encode: .* records" "$T/tty.txt" &&
+	    tail -c 8 "$T/tty.txt" | grep -q "$(printf '\r\033')\[K"; then
+		pass "encode: progress drawn in place and erased on a terminal"
+	else
+		fail "encode: progress drawn in place and erased on a terminal" "$(cat -v "$T/tty.txt" | head -c 300)"
+	fi
+	SPANPIPE_PROGRESS_INTERVAL=0 script -qec "$E '$T/prog.csv' | cat >/dev/null" /dev/null >"$T/tty2.txt" 2>&1
+	grep -q records "$T/tty2.txt" && fail "encode: no progress with stdout a pipe" "$(cat -v "$T/tty2.txt" | head -c 200)" ||
+		pass "encode: no progress with stdout a pipe"
+fi
