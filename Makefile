@@ -54,11 +54,14 @@ install: all
 	for t in $(TOOLS); do cp -f $(BUILD)/$$t $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$$t; done
 	for m in $(MAN1); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man1/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
 	for m in $(MAN5); do cp -f $$m $(DESTDIR)$(MANPREFIX)/man5/ && chmod 644 $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+	mkdir -p $(DESTDIR)$(COMPDIR)
+	for t in $(TOOLS); do cp -f completion/spanpipe.bash $(DESTDIR)$(COMPDIR)/$$t && chmod 644 $(DESTDIR)$(COMPDIR)/$$t; done
 
 uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(BINDIR)/$$t; done
 	for m in $(MAN1); do rm -f $(DESTDIR)$(MANPREFIX)/man1/$${m#man/}; done
 	for m in $(MAN5); do rm -f $(DESTDIR)$(MANPREFIX)/man5/$${m#man/}; done
+	for t in $(TOOLS); do rm -f $(DESTDIR)$(COMPDIR)/$$t; done
 
 clean:
 	rm -rf $(BUILD) build-* demo.pftrace

@@ -43,9 +43,21 @@ for src in tools/*.c; do
 	tool=$(basename "$src" .c)
 	[ -x "$dest/opt/sp/bin/$tool" ] || ok=0
 	[ -f "$dest/opt/sp/share/man/man1/$tool.1" ] || ok=0
+	[ -f "$dest/opt/sp/share/bash-completion/completions/$tool" ] || ok=0
 done
 [ -f "$dest/opt/sp/share/man/man5/spanpipe-records.5" ] || ok=0
 [ $ok = 1 ] && pass "make install honours PREFIX and DESTDIR" || fail "make install honours PREFIX and DESTDIR" "$(cat "$T/install.log")" "$(find "$dest" | head -20)"
 make -s uninstall BUILD="$BUILD" DESTDIR="$dest" PREFIX=/opt/sp >>"$T/install.log" 2>&1
 left=$(find "$dest" -type f | head -5)
 [ -z "$left" ] && pass "make uninstall removes what install put" || fail "make uninstall removes what install put" "$left"
+
+# Bash completion offers each tool's long options, read from its --help.
+if command -v bash >/dev/null 2>&1; then
+	for src in tools/*.c; do
+		tool=$(basename "$src" .c)
+		got=$(PATH="$BIN:$PATH" bash -c '. completion/spanpipe.bash; COMP_WORDS=("$1" --); COMP_CWORD=1; _spanpipe "$1" -- "$1"; printf "%s\n" "${COMPREPLY[@]}"' sh "$tool")
+		echo "$got" | grep -qx -- --help && echo "$got" | grep -qx -- --version &&
+			pass "$tool: bash completion offers its options" ||
+			fail "$tool: bash completion offers its options" "$got"
+	done
+fi

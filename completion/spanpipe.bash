@@ -1,0 +1,29 @@
+# bash completion for the spanpipe tools. The options are read from each
+# tool's own --help, so they never drift from the program.
+_spanpipe()
+{
+	local cur prev opts
+	cur=${COMP_WORDS[COMP_CWORD]}
+	prev=${COMP_WORDS[COMP_CWORD-1]}
+	case $prev in
+	-o|--output|--db)
+		COMPREPLY=($(compgen -f -- "$cur"))
+		return
+		;;
+	--spans)
+		COMPREPLY=($(compgen -W "thread async both" -- "$cur"))
+		return
+		;;
+	--orphans)
+		COMPREPLY=($(compgen -W "close drop" -- "$cur"))
+		return
+		;;
+	esac
+	if [[ $cur == -* ]]; then
+		opts=$("$1" --help 2>/dev/null | grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		return
+	fi
+	COMPREPLY=($(compgen -f -- "$cur"))
+}
+complete -o filenames -F _spanpipe span-fetch span-gen async-match perfetto-encode perfetto-inspect
