@@ -455,12 +455,17 @@ set_names(struct seq *s, Perfetto__Protos__TrackEvent *te, const struct tev *e,
 	}
 }
 
+/*
+ * The packet structs live across calls: zeroing them anew for every event
+ * cost more than packing. Every field an event may set is set or cleared
+ * here each time, so nothing carries over from the previous event.
+ */
 void
 tw_event(struct seq *s, const struct tev *e)
 {
-	Perfetto__Protos__TracePacket pkt = PERFETTO__PROTOS__TRACE_PACKET__INIT;
-	Perfetto__Protos__TrackEvent te = PERFETTO__PROTOS__TRACK_EVENT__INIT;
-	Perfetto__Protos__InternedData id = PERFETTO__PROTOS__INTERNED_DATA__INIT;
+	static Perfetto__Protos__TracePacket pkt = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+	static Perfetto__Protos__TrackEvent te = PERFETTO__PROTOS__TRACK_EVENT__INIT;
+	static Perfetto__Protos__InternedData id = PERFETTO__PROTOS__INTERNED_DATA__INIT;
 	uint64_t cat;
 
 	if (tw.entries >= TW_INTERN_MAX || tw.bytes >= TW_INTERN_BYTES)
@@ -474,25 +479,29 @@ tw_event(struct seq *s, const struct tev *e)
 	pkt.has_sequence_flags = 1;
 	pkt.sequence_flags =
 	    PERFETTO__PROTOS__TRACE_PACKET__SEQUENCE_FLAGS__SEQ_NEEDS_INCREMENTAL_STATE;
+	pkt.has_timestamp_clock_id = 0;
 	set_time(s, &pkt, e->ts);
 	te.has_type = 1;
 	te.type = (Perfetto__Protos__TrackEvent__Type)e->type;
+	te.has_name_iid = te.has_source_location_iid = 0;
+	te.name = NULL;
+	te.n_category_iids = 0;
 	set_names(s, &te, e, &cat);
+	te.n_debug_annotations = 0;
+	te.debug_annotations = NULL;
 	if (e->args)
 		annotations(s, &te, e->args);
 	te.n_flow_ids = e->nflows;
 	te.flow_ids = (uint64_t *)e->flows;
 	te.n_terminating_flow_ids = e->nflows_end;
 	te.terminating_flow_ids = (uint64_t *)e->flows_end;
-	if (e->counter == 1) {
-		te.has_counter_value = 1;
-		te.counter_value = e->ival;
-	} else if (e->counter == 2) {
-		te.has_double_counter_value = 1;
-		te.double_counter_value = e->dval;
-	}
+	te.has_counter_value = e->counter == 1;
+	te.counter_value = e->ival;
+	te.has_double_counter_value = e->counter == 2;
+	te.double_counter_value = e->dval;
 	pkt.track_event = &te;
 
+	pkt.interned_data = NULL;
 	if (in.nnames + in.ncats + in.nannos + in.nlocs > 0) {
 		id.n_event_names = in.nnames;
 		id.event_names = in.pnames;
