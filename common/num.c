@@ -6,31 +6,29 @@
 
 #include "num.h"
 
-static int
-digits(const char *s)
-{
-	if (!*s)
-		return 0;
-	for (; *s; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
-}
+static const char not_uint[] = "is not an unsigned integer";
+static const char too_big[] = "is out of range (above 18446744073709551615)";
 
+/* One pass: digits are checked and summed together. */
 const char *
 num_u64(const char *s, uint64_t *v)
 {
 	uint64_t x = 0;
+	int big = 0;
 
-	if (!digits(s))
-		return "is not an unsigned integer";
+	if (!*s)
+		return not_uint;
 	for (; *s; s++) {
 		unsigned d = (unsigned)(*s - '0');
 
+		if (d > 9)
+			return not_uint;
 		if (x > (UINT64_MAX - d) / 10)
-			return "is out of range (above 18446744073709551615)";
+			big = 1;
 		x = x * 10 + d;
 	}
+	if (big)
+		return too_big;
 	*v = x;
 	return NULL;
 }
@@ -40,10 +38,11 @@ num_i64(const char *s, int64_t *v)
 {
 	int neg = *s == '-';
 	uint64_t x;
+	const char *why = num_u64(s + neg, &x);
 
-	if (!digits(s + neg))
+	if (why == not_uint)
 		return "is not an integer";
-	if (num_u64(s + neg, &x) || x > (uint64_t)INT64_MAX + neg)
+	if (why || x > (uint64_t)INT64_MAX + neg)
 		return "is out of the int64 range";
 	*v = neg ? (int64_t)(0 - x) : (int64_t)x;
 	return NULL;

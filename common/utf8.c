@@ -1,5 +1,21 @@
 /* UTF-8 validation (RFC 3629), with a fast path for ASCII. */
+#include <stdint.h>
+#include <string.h>
+
 #include "utf8.h"
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Eight bytes of ASCII with no NUL among them, tested at once. */
+static int
+plain8(const unsigned char *s)
+{
+	uint64_t w;
+
+	memcpy(&w, s, sizeof(w));
+	return ((w | ((w - ONES) & ~w)) & HIGHS) == 0;
+}
 
 size_t
 utf8_valid(const char *str, size_t n)
@@ -8,8 +24,13 @@ utf8_valid(const char *str, size_t n)
 	size_t i = 0;
 
 	while (i < n) {
-		unsigned c = s[i], need, min, cp;
+		unsigned c, need, min, cp;
 
+		if (n - i >= 8 && plain8(s + i)) {
+			i += 8;
+			continue;
+		}
+		c = s[i];
 		if (c - 1 < 0x7f) {	/* ASCII but NUL */
 			i++;
 			continue;
