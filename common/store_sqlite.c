@@ -1,10 +1,12 @@
 /*
  * The SQLite engine. Reading opens the file read-only inside one deferred
  * transaction, so every query sees the same snapshot; statements step row
- * by row and nothing is buffered beyond SQLite's page cache. Creating
- * writes a temporary file in the same directory with journaling off and
- * one transaction, builds the indexes after the rows, and renames the file
- * into place at the end: an interrupted run leaves no half store behind.
+ * by row and nothing is buffered beyond SQLite's page cache. Connections
+ * are opened without SQLite's mutex (one thread uses them), which saves a
+ * lock for every column read. Creating writes a temporary file in the same
+ * directory with journaling off and one transaction, builds the indexes
+ * after the rows, and renames the file into place at the end: an
+ * interrupted run leaves no half store behind.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -104,7 +106,8 @@ lite_open(const char *path)
 		die(EX_NOINPUT, "%s:", path);
 	if (S_ISDIR(sb.st_mode))
 		die(EX_NOINPUT, "%s: is a directory", path);
-	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY, NULL);
+	rc = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READONLY
+	    | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK)
 		fail(st, rc, "open");
 	sqlite3_busy_timeout(st->db, 5000);
@@ -129,7 +132,8 @@ lite_create(const char *path, int replace)
 	cleanup_tmp = st->tmp;
 	atexit(remove_tmp);
 	rc = sqlite3_open_v2(st->tmp, &st->db,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	    NULL);
 	if (rc != SQLITE_OK)
 		die(EX_CANTCREAT, "%s: %s", st->tmp, sqlite3_errmsg(st->db));
 	exec(st, "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; "

@@ -59,9 +59,15 @@ CREATE TABLE async_events (
 	line INTEGER
 );
 
--- indexes: span-gen creates these after loading the rows.
+-- indexes: span-fetch reads each thread's spans and each process's async
+-- events in the order of these indexes, with no sort; span-gen creates them
+-- after loading the rows.
 CREATE INDEX streams_process ON streams (process_id);
-CREATE INDEX thread_spans_stream_begin ON thread_spans (stream_id, "begin");
-CREATE INDEX async_events_process_time ON async_events (process_id, time);
-CREATE INDEX async_events_process_span
+CREATE INDEX thread_spans_order
+	ON thread_spans (stream_id, "begin", depth, "end" DESC, id);
+CREATE INDEX async_events_order ON async_events (process_id, time,
+	event_type, (CASE WHEN event_type = 'begin' THEN depth ELSE -depth END),
+	span_id);
+-- for a time range: does a span end before it, or begin after it?
+CREATE INDEX async_events_span
 	ON async_events (process_id, span_id, event_type, time);
