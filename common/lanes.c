@@ -208,6 +208,8 @@ fits(struct lanes *ln, const struct lspan *sp, int64_t now)
 		return NO;
 	l = &ln->lane[p->lane];
 	pop_expired(ln, l, sp->start);
+	if (l->depth == 0)		/* cannot be: p is still there */
+		return NO;
 	top = l->stack[l->depth - 1];	/* p or a span inside it */
 	if (zero_length(sp))
 		return YES;
