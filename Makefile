@@ -49,6 +49,9 @@ check: all $(UNIT_BINS)
 demo: all
 	@sh tests/demo.sh $(BUILD)
 
+bench:
+	@sh tests/bench.sh
+
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5
 	for t in $(TOOLS); do cp -f $(BUILD)/$$t $(DESTDIR)$(BINDIR)/ && chmod 755 $(DESTDIR)$(BINDIR)/$$t; done
@@ -66,7 +69,7 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-* demo.pftrace
 
-.PHONY: all deps check demo install uninstall clean
+.PHONY: all deps check demo bench install uninstall clean
 .PRECIOUS: $(BUILD)/common/%.o $(BUILD)/proto/perfetto_trace.pb-c.c
 
 # --- store schema (span-fetch, span-gen) -------------------------------------

@@ -2,7 +2,8 @@
  * The packet writer. A sequence's first packet (and its first after an
  * interning reset) clears its incremental state and carries the defaults
  * (its track, the clock) and a ClockSnapshot tying the incremental clock to
- * BOOTTIME at the event's time; events after it need that state and say so.
+ * BOOTTIME at the event's time; events after it that refer to interned
+ * data need that state and say so (SLICE_END events refer to nothing).
  * A timestamp smaller than the sequence's last goes out absolute, on
  * BOOTTIME, so any input order gives a valid trace. Interned tables of all
  * sequences together hold at most TW_INTERN_MAX entries: past that every
@@ -476,7 +477,8 @@ tw_event(struct seq *s, const struct tev *e)
 
 	pkt.has_trusted_packet_sequence_id = 1;
 	pkt.trusted_packet_sequence_id = s->id;
-	pkt.has_sequence_flags = 1;
+	/* an END refers to nothing interned: two bytes saved on each */
+	pkt.has_sequence_flags = e->type != TEV_END;
 	pkt.sequence_flags =
 	    PERFETTO__PROTOS__TRACE_PACKET__SEQUENCE_FLAGS__SEQ_NEEDS_INCREMENTAL_STATE;
 	pkt.has_timestamp_clock_id = 0;

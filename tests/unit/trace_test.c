@@ -116,6 +116,7 @@ test_packets(const char *path)
 	p = next_packet();
 	CHECK("going back in time is absolute", p && p->timestamp == 1400 &&
 	    p->has_timestamp_clock_id && p->timestamp_clock_id == TW_BOOTTIME);
+	CHECK("an end carries no sequence flags", p && !p->has_sequence_flags);
 	perfetto__protos__trace_packet__free_unpacked(p, NULL);
 	CHECK("nothing more", next_packet() == NULL);
 }
