@@ -18,7 +18,7 @@
 #define TW_DESCRIPTOR_SEQ 1	/* the sequence track descriptors go on */
 #define TW_CLOCK 64		/* the sequence-scoped incremental clock */
 #define TW_BOOTTIME 6
-#define TW_INTERN_MAX (1 << 16)	/* interned entries before a reset */
+#define TW_INTERN_MAX (1 << 14)	/* interned entries before a reset */
 #define TW_INTERN_BYTES (8 << 20)
 
 enum tev_type {

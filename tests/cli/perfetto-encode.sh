@@ -53,7 +53,7 @@ $E "$T/m1.csv" "$T/m2.csv" >"$T/m.pftrace"
 cat "$T/m1.csv" "$T/m2.csv" | grep -v ^kind | sed "1i $S" >"$T/m.csv"
 check "encode: several files in turn" python3 tests/replay.py "$T/m.csv" "$T/m.pftrace"
 
-# Interning stays bounded: more distinct names than the table holds.
+# Interning stays bounded: more distinct names than the tables hold (16384).
 awk 'BEGIN { print "kind,ts,dur,pid,tid,name"; for (i = 0; i < 70000; i++) printf "slice,%d,5,1,1,name-%d\n", 1000 + i * 10, i }' >"$T/w3.csv"
 $E "$T/w3.csv" >"$T/w3.pftrace"
 check "encode: 70000 distinct names across an interning reset" python3 tests/replay.py "$T/w3.csv" "$T/w3.pftrace"
