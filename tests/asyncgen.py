@@ -12,7 +12,9 @@ events share a timestamp (in random order, a span's begin always before
 its end). --window keeps only the events in the middle 60% of the time
 range, so spans lose their begins or their ends (orphans on both sides).
 --noise mixes in slices, instants, counters, process and thread records;
---reuse gives ended spans' ids to later spans. Same seed, same output.
+--reuse gives ended spans' ids to later spans. --micromegas writes the
+same workload the way micromegas lays it out: begin and end records on one
+"Async Operations" track per process. Same seed, same output.
 """
 import argparse
 import csv
@@ -160,6 +162,7 @@ def main():
     ap.add_argument("--window", action="store_true")
     ap.add_argument("--noise", action="store_true")
     ap.add_argument("--reuse", action="store_true")
+    ap.add_argument("--micromegas", action="store_true")
     a = ap.parse_args()
     rng = random.Random(a.seed)
     spans, span_range = build(rng, a)
@@ -174,8 +177,23 @@ def main():
     ev.sort(key=lambda e: (e[0], e[1]))
     w = csv.writer(sys.stdout, lineterminator="\n")
     w.writerow(HEADER)
+    if a.micromegas:
+        for pid in range(1, a.pids + 1):
+            w.writerow(row(kind="track", track="mm:%d" % pid, pid=pid,
+                           name="Async Operations"))
     for e in ev:
+        if a.micromegas:
+            single_track(e[2])
         w.writerow(e[2])
+
+
+def single_track(r):
+    """An async event as a begin or end on its process's one track."""
+    k, i = r[0], HEADER.index
+    if k in ("async_begin", "async_end"):
+        r[0] = "begin" if k == "async_begin" else "end"
+        r[i("track")] = "mm:" + r[i("pid")]
+        r[i("tid")] = r[i("id")] = r[i("parent")] = r[i("depth")] = ""
 
 
 if __name__ == "__main__":
