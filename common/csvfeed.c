@@ -1,0 +1,345 @@
+/*
+ * The parsing thread. It feeds libcsv one line at a time (up to and
+ * including each '\n'), so that each record is known with the line it
+ * started on and the text of that line is kept to name the column of a
+ * bad field later. Batches go round a ring of NBATCH: the thread fills one
+ * while the consumer works through another, so memory stays bounded.
+ * Cost: libcsv's byte loop, one copy of each field and each line, and a
+ * lock round trip per batch of up to BATCH_ITEMS records.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "csvfeed.h"
+#include "utf8.h"
+#include "util.h"
+
+#define BLOCK (64 * 1024)
+#define MAXFIELD (16 * 1024 * 1024)	/* the longest field accepted */
+#define NBATCH 4
+#define BATCH_BYTES (256 * 1024)
+#define BATCH_ITEMS 1024
+
+struct cfeed {
+	int fd;
+	pthread_t th;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct cbatch b[NBATCH];
+	int full[NBATCH];
+	size_t pi, ci;
+	int stop, finished;
+	/* the thread's own */
+	struct csv_parser p;
+	struct cbatch *cur;
+	char *buf;
+	size_t len, pos, curfirst, rawstart;
+	uint64_t consumed;
+	unsigned long line, recstart;
+};
+
+/* libcsv's buffer grows through this: refusing is how a field is capped. */
+static void *
+capped_realloc(void *p, size_t n)
+{
+	if (n > MAXFIELD + 2)
+		return NULL;
+	return realloc(p, n);
+}
+
+/* RFC 4180 keeps spaces around fields; libcsv trims them unless told. */
+static int
+no_space(unsigned char c)
+{
+	(void)c;
+	return 0;
+}
+
+static void
+parser_init(struct cfeed *f)
+{
+	if (csv_init(&f->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
+		die(EX_OSERR, "out of memory");
+	csv_set_space_func(&f->p, no_space);
+	csv_set_realloc_func(&f->p, capped_realloc);
+	csv_set_free_func(&f->p, free);
+}
+
+static struct citem *
+add_item(struct cfeed *f, int type)
+{
+	struct cbatch *b = f->cur;
+	struct citem *it;
+
+	if (b->nitems == b->icap) {
+		b->icap = b->icap ? b->icap * 2 : 256;
+		b->items = xreallocarray(b->items, b->icap, sizeof(*b->items));
+	}
+	it = &b->items[b->nitems++];
+	memset(it, 0, sizeof(*it));
+	it->type = type;
+	it->line = f->recstart;
+	it->bad = -1;
+	it->consumed = f->consumed;
+	return it;
+}
+
+static void
+on_field(void *s, size_t n, void *data)
+{
+	struct cbatch *b = ((struct cfeed *)data)->cur;
+
+	if (b->acap - b->alen < n + 1) {
+		b->acap = (b->acap + n + 1) * 2;
+		b->arena = xrealloc(b->arena, b->acap);
+	}
+	memcpy(b->arena + b->alen, s, n);
+	b->arena[b->alen + n] = '\0';
+	if (b->nf == b->fcap) {
+		b->fcap = b->fcap ? b->fcap * 2 : 1024;
+		b->foff = xreallocarray(b->foff, b->fcap, sizeof(size_t));
+		b->flen = xreallocarray(b->flen, b->fcap, sizeof(size_t));
+	}
+	b->foff[b->nf] = b->alen;
+	b->flen[b->nf++] = n;
+	b->alen += n + 1;
+}
+
+/* A record is complete: its fields are checked for NUL and UTF-8 here. */
+static void
+on_record(int c, void *data)
+{
+	struct cfeed *f = data;
+	struct cbatch *b = f->cur;
+	struct citem *it = add_item(f, IT_RECORD);
+
+	(void)c;
+	it->first = f->curfirst;
+	it->nf = b->nf - f->curfirst;
+	it->raw = f->rawstart;
+	it->rawlen = b->rawlen - f->rawstart;
+	for (size_t i = 0; i < it->nf && it->bad < 0; i++) {
+		size_t k = it->first + i;
+		size_t ok = utf8_valid(b->arena + b->foff[k], b->flen[k]);
+
+		if (ok < b->flen[k]) {
+			it->bad = (int)i;
+			it->badoff = ok;
+		}
+	}
+	f->curfirst = b->nf;
+	f->recstart = f->line;		/* fixed up at the next line */
+}
+
+static void
+raw_append(struct cbatch *b, const char *s, size_t n)
+{
+	if (b->rawcap - b->rawlen < n) {
+		b->rawcap = (b->rawcap + n) * 2;
+		b->raw = xrealloc(b->raw, b->rawcap);
+	}
+	memcpy(b->raw + b->rawlen, s, n);
+	b->rawlen += n;
+}
+
+static const char *
+csv_why(struct cfeed *f)
+{
+	if (csv_error(&f->p) == CSV_ENOMEM)
+		return "field longer than 16 MiB";
+	return "malformed quoting (a quote inside an unquoted field, or "
+	    "text after a closing quote)";
+}
+
+/* A CSV syntax error: an item, then a fresh parser at the next line. */
+static void
+csv_fail(struct cfeed *f, const char *why)
+{
+	add_item(f, IT_ERROR)->msg = why;
+	csv_free(&f->p);
+	parser_init(f);
+	f->cur->nf = f->curfirst;	/* drop the half-parsed record */
+	f->recstart = f->line;
+}
+
+/* Reads a block: 1, or 0 at the end, or -1 (errno) on a read error. */
+static int
+fill(struct cfeed *f)
+{
+	ssize_t n;
+
+	do
+		n = read(f->fd, f->buf, BLOCK);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -1;
+	f->len = (size_t)n;
+	f->pos = 0;
+	if (f->consumed == 0 && n >= 3 && memcmp(f->buf, "\xEF\xBB\xBF", 3) == 0) {
+		f->pos = 3;		/* a UTF-8 byte order mark */
+		f->consumed = 3;
+	}
+	return n > 0;
+}
+
+/* Feeds one line, or what is left of the block, to libcsv. */
+static void
+feed_line(struct cfeed *f)
+{
+	const char *s = f->buf + f->pos;
+	const char *nl = memchr(s, '\n', f->len - f->pos);
+	size_t n = nl ? (size_t)(nl - s) + 1 : f->len - f->pos;
+
+	if (f->p.pstate == 0 && f->cur->nf == f->curfirst) {	/* a new line */
+		f->recstart = f->line;
+		f->rawstart = f->cur->rawlen;
+	}
+	raw_append(f->cur, s, n);
+	f->pos += n;
+	f->consumed += n;
+	if (csv_parse(&f->p, s, n, on_field, on_record, f) != n)
+		csv_fail(f, csv_why(f));
+	if (nl)
+		f->line++;
+	if (nl && f->p.pstate == 0 && f->cur->nf == f->curfirst)
+		f->recstart = f->line;
+}
+
+/* Hands the current batch over and waits for the next free one. */
+static int
+publish(struct cfeed *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->full[f->pi] = 1;
+	f->pi = (f->pi + 1) % NBATCH;
+	pthread_cond_broadcast(&f->cv);
+	while (f->full[f->pi] && !f->stop)
+		pthread_cond_wait(&f->cv, &f->mu);
+	pthread_mutex_unlock(&f->mu);
+	if (f->stop)
+		return 0;
+	f->cur = &f->b[f->pi];
+	f->cur->alen = f->cur->nf = f->cur->rawlen = f->cur->nitems = 0;
+	f->curfirst = f->rawstart = 0;
+	return 1;
+}
+
+static int
+batch_full(const struct cfeed *f)
+{
+	const struct cbatch *b = f->cur;
+
+	return (b->alen + b->rawlen > BATCH_BYTES || b->nitems >= BATCH_ITEMS) &&
+	    f->p.pstate == 0 && b->nf == f->curfirst;
+}
+
+static void *
+run(void *arg)
+{
+	struct cfeed *f = arg;
+	int st;
+
+	f->cur = &f->b[0];
+	while ((st = f->pos < f->len ? 1 : fill(f)) > 0) {
+		feed_line(f);
+		if (batch_full(f) && !publish(f))
+			return NULL;
+	}
+	if (st < 0) {
+		add_item(f, IT_READERR)->err = errno;
+	} else {
+		if (csv_fini(&f->p, on_field, on_record, f) != 0)
+			csv_fail(f, "unterminated quoted field at the end of "
+			    "input");
+		add_item(f, IT_END);
+	}
+	publish(f);
+	pthread_mutex_lock(&f->mu);
+	f->finished = 1;
+	pthread_mutex_unlock(&f->mu);
+	return NULL;
+}
+
+struct cfeed *
+cf_start(int fd)
+{
+	struct cfeed *f = xcalloc(1, sizeof(*f));
+
+	f->fd = fd;
+	f->line = f->recstart = 1;
+	f->buf = xmalloc(BLOCK);
+	parser_init(f);
+	pthread_mutex_init(&f->mu, NULL);
+	pthread_cond_init(&f->cv, NULL);
+	if (pthread_create(&f->th, NULL, run, f) != 0)
+		die(EX_OSERR, "cannot start a thread");
+	return f;
+}
+
+struct cbatch *
+cf_next(struct cfeed *f)
+{
+	struct cbatch *b;
+
+	pthread_mutex_lock(&f->mu);
+	while (!f->full[f->ci])
+		pthread_cond_wait(&f->cv, &f->mu);
+	b = &f->b[f->ci];
+	pthread_mutex_unlock(&f->mu);
+	return b;
+}
+
+void
+cf_release(struct cfeed *f, struct cbatch *b)
+{
+	pthread_mutex_lock(&f->mu);
+	f->full[b - f->b] = 0;
+	f->ci = (f->ci + 1) % NBATCH;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void
+free_feed(struct cfeed *f)
+{
+	for (int i = 0; i < NBATCH; i++) {
+		free(f->b[i].arena);
+		free(f->b[i].foff);
+		free(f->b[i].flen);
+		free(f->b[i].raw);
+		free(f->b[i].items);
+	}
+	csv_free(&f->p);
+	pthread_mutex_destroy(&f->mu);
+	pthread_cond_destroy(&f->cv);
+	free(f->buf);
+	free(f);
+}
+
+/*
+ * A thread that has finished is joined and everything freed. One still
+ * reading (the consumer stopped early) may be blocked in read() on a pipe
+ * for good: it is told to stop and left to end with the process.
+ */
+void
+cf_stop(struct cfeed *f)
+{
+	int finished;
+
+	pthread_mutex_lock(&f->mu);
+	f->stop = 1;
+	finished = f->finished;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+	if (finished) {
+		pthread_join(f->th, NULL);
+		free_feed(f);
+	} else {
+		pthread_detach(f->th);
+	}
+}
