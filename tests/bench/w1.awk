@@ -29,7 +29,7 @@ BEGIN {
 			name = distinct ? "slice-" j : "name-" (j % 16)
 			flow = ""; fend = ""
 			if (j % 100 == 0 && !slices_only) flow = "f" j
-			if (j % 100 == 1 && j > 1 && !slices_only) fend = "f" (j - 1)
+			if (j % 100 == 1 && !slices_only) fend = "f" (j - 1)
 			printf "slice,%s,%d,1,,%s,,,%d,%s,,,,,%s,%s,\n", ts(), len[d], track, d, name, flow, fend
 			if (j % 10 == 0 && !slices_only) {
 				printf "instant,%s,,1,,%s,,,,tick,,,,,,,\"{\"\"n\"\":%d}\"\n", ts(), track, j
