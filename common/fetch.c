@@ -31,11 +31,16 @@ static const char q_processes[] =
 static const char q_streams[] =
     "SELECT stream_id, tags, thread_name, thread_id FROM streams "
     "WHERE process_id = $1 ORDER BY stream_id";
+#define SPAN_COLS "id, parent, depth, \"begin\", \"end\", name, target, " \
+	"filename, line"
+#define SPAN_ORDER " ORDER BY \"begin\", depth, \"end\" DESC, id"
+
+static const char q_spans[] = "SELECT " SPAN_COLS
+    " FROM thread_spans WHERE stream_id = $1" SPAN_ORDER;
 /* A span overlapping [$2, $3] is kept whole. */
-static const char q_spans[] =
-    "SELECT id, parent, depth, \"begin\", \"end\", name, target, filename, "
-    "line FROM thread_spans WHERE stream_id = $1 AND \"begin\" <= $3 "
-    "AND \"end\" >= $2 ORDER BY \"begin\", depth, \"end\" DESC, id";
+static const char q_spans_range[] = "SELECT " SPAN_COLS
+    " FROM thread_spans WHERE stream_id = $1 AND \"begin\" <= $3"
+    " AND \"end\" >= $2" SPAN_ORDER;
 
 #define ASYNC_COLS "stream_id, time, event_type, span_id, parent_span_id, " \
 	"depth, name, target, filename, line"
@@ -353,10 +358,13 @@ open_sources(struct fetch *f, const struct fetch_opts *o)
 			struct src *s = &f->src[f->nsrc++];
 
 			s->th = &f->th[i];
-			s->q = sq_prepare(f->st, q_spans);
+			s->q = sq_prepare(f->st, o->ranged ? q_spans_range
+			    : q_spans);
 			sq_bind_text(s->q, 1, s->th->stream_id);
-			sq_bind_i64(s->q, 2, o->start);
-			sq_bind_i64(s->q, 3, o->end);
+			if (o->ranged) {
+				sq_bind_i64(s->q, 2, o->start);
+				sq_bind_i64(s->q, 3, o->end);
+			}
 		}
 	if (o->spans & FETCH_ASYNC) {
 		struct src *s = &f->src[f->nsrc++];

@@ -24,7 +24,7 @@ usage(FILE *f, int status)
 	fprintf(f,
 	    "usage: span-gen [-f] [--db PATH|URI] [--seed N] [--processes N]\n"
 	    "                [--threads N] [--spans N] [--depth N] [--async N]\n"
-	    "                [--open N] [--orphans PERCENT] [--start-time T]\n"
+	    "                [--open N] [--orphan-percent N] [--start-time T]\n"
 	    "                [--unique-names]\n");
 	if (f == stdout)
 		fprintf(f, "\n"
@@ -35,8 +35,8 @@ usage(FILE *f, int status)
 	    "  -f, --force        replace an existing store\n"
 	    "  -h, --help         this help\n"
 	    "  --open N           most async spans open at once (default 64)\n"
-	    "  --orphans PERCENT  async spans lacking their end, and as many\n"
-	    "                     lacking their begin (default 1)\n"
+	    "  --orphan-percent N async spans lacking their end, and as many\n"
+	    "                     lacking their begin, in percent (default 1)\n"
 	    "  --processes N      processes (default 1)\n"
 	    "  --seed N           the seed: same seed, same output (default 1)\n"
 	    "  --spans N          thread spans in all (default 10000)\n"
@@ -226,7 +226,7 @@ main(int argc, char *argv[])
 		{ "force", no_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "open", required_argument, NULL, 'o' },
-		{ "orphans", required_argument, NULL, 'O' },
+		{ "orphan-percent", required_argument, NULL, 'O' },
 		{ "processes", required_argument, NULL, 'P' },
 		{ "seed", required_argument, NULL, 'S' },
 		{ "spans", required_argument, NULL, 's' },
@@ -255,7 +255,7 @@ main(int argc, char *argv[])
 		case 'h': usage(stdout, 0); break;
 		case 'o': o.open = (int)numopt("open", optarg, 1, 1000000);
 			break;
-		case 'O': o.orphans = (int)numopt("orphans", optarg, 0, 50);
+		case 'O': o.orphans = (int)numopt("orphan-percent", optarg, 0, 50);
 			break;
 		case 'P': o.processes = (int)numopt("processes", optarg, 1,
 			    10000); break;
