@@ -141,7 +141,7 @@ def noise(rng, a, span_range):
         t = snap(rng.randrange(span_range), a.grid)
         kind = rng.choice(("slice", "instant", "counter"))
         if kind == "slice":
-            r = row(kind=kind, ts=t, dur=rng.randint(0, 50), pid=1, tid=1,
+            r = row(kind=kind, ts=t, dur=0, pid=1, tid=1,
                     name="tick %d" % (k % 5))
         elif kind == "instant":
             r = row(kind=kind, ts=t, pid=1, tid=2, name="mark")

@@ -575,10 +575,13 @@ orphans_opt(const char *arg)
 static void
 run(const char *path)
 {
+	static int header;
 	struct reader *rd = rd_open(path);
 	struct record r;
 	int st;
 
+	if (!header++)
+		rec_write_header();
 	while ((st = rd_next(rd, &r)) != 0) {
 		if (st < 0)
 			continue;
@@ -640,7 +643,6 @@ main(int argc, char *argv[])
 	out_open(NULL, 0);
 	procs = sm_new();
 	recent = rc_new(RECENT);
-	rec_write_header();
 	for (int i = 0; i < (argc ? argc : 1); i++)
 		run(argc ? argv[i] : "-");
 	finish();
