@@ -161,6 +161,17 @@ $A "$T/gen.csv" >"$T/a.out" 2>/dev/null
 $A "$T/gen.csv" >"$T/b.out" 2>/dev/null
 same "async-match: same input, same output" "$T/a.out" "$T/b.out"
 
+# span-gen's workload: uuid pids, UTF-8, quotes and commas, orphans.
+if [ -x "$BIN/span-gen" ]; then
+	$BIN/span-gen --seed 3 --processes 2 --spans 1500 --async 2500 --open 150 --orphan-percent 3 >"$T/sg.csv"
+	$A "$T/sg.csv" >"$T/sg.out" 2>"$T/sg.err"
+	check "async-match: span-gen's workload" python3 tests/asynccheck.py "$T/sg.csv" "$T/sg.out"
+	grep -q 'unfinished spans' "$T/sg.err" && grep -q 'unstarted spans' "$T/sg.err" &&
+		pass "async-match: span-gen's orphans counted" || fail "async-match: span-gen's orphans counted" "$(cat "$T/sg.err")"
+else
+	skip "async-match: span-gen's workload" "span-gen is not built in $BIN"
+fi
+
 # The checker can fail: all spans on lane 0 of each process is caught.
 python3 tests/asyncgen.py 11 400 --scale 300 >"$T/gen.csv"
 $A "$T/gen.csv" >"$T/gen.out" 2>/dev/null
@@ -217,6 +228,11 @@ if [ -x "$E" ] && [ -x "$I" ]; then
 		fail "async-match: single track: durations differ after the round trip" "$(tail -3 "$T/mm.out")"
 	$A "$T/mm.csv" 2>/dev/null | $E | $I --records >"$T/mm2.rec" 2>"$T/mm2.err"
 	check "async-match: the same workload on lanes round-trips exactly" python3 tests/asyncrt.py "$T/mm.csv" "$T/mm2.rec"
+	if [ -s "$T/sg.csv" ]; then
+		$A "$T/sg.csv" 2>/dev/null | $E | $I --records >"$T/sg.rec" 2>"$T/sg.err"
+		[ -s "$T/sg.err" ] && fail "async-match: span-gen's workload round-trips" "$(head -c 400 "$T/sg.err")" ||
+			check "async-match: span-gen's workload round-trips" python3 tests/asyncrt.py "$T/sg.csv" "$T/sg.rec"
+	fi
 else
 	for n in "round trip through Perfetto" "single-track layout is caught"; do
 		skip "async-match: $n" "perfetto-encode or perfetto-inspect is not built in $BIN"
