@@ -554,8 +554,10 @@ flows_copy(struct insp *in, struct iev *e, const struct tedec *d)
 	if (d->nfl + d->nend == 0)
 		return;
 	e->flows = xreallocarray(NULL, d->nfl + d->nend, sizeof(*e->flows));
-	memcpy(e->flows, d->fl, d->nfl * sizeof(*e->flows));
-	memcpy(e->flows + d->nfl, d->te, d->nend * sizeof(*e->flows));
+	if (d->nfl)
+		memcpy(e->flows, d->fl, d->nfl * sizeof(*e->flows));
+	if (d->nend)
+		memcpy(e->flows + d->nfl, d->te, d->nend * sizeof(*e->flows));
 	e->nflows = (uint32_t)d->nfl;
 	e->nflows_end = (uint32_t)d->nend;
 }

@@ -319,7 +319,8 @@ insp_report(const struct insp *in)
 	out_puts(line);
 	lastsec = NULL;
 	rows(in, textrow);
-	qsort(in->msgs, in->nmsgs, sizeof(*in->msgs), msgcmp);
+	if (in->nmsgs > 1)
+		qsort(in->msgs, in->nmsgs, sizeof(*in->msgs), msgcmp);
 	for (size_t i = 0; i < in->nmsgs; i++) {
 		const struct fmsg *m = &in->msgs[i];
 
@@ -351,7 +352,8 @@ insp_report(const struct insp *in)
 void
 insp_diag(const struct insp *in)
 {
-	qsort(in->msgs, in->nmsgs, sizeof(*in->msgs), msgcmp);
+	if (in->nmsgs > 1)
+		qsort(in->msgs, in->nmsgs, sizeof(*in->msgs), msgcmp);
 	for (size_t i = 0; i < in->nmsgs; i++) {
 		const struct fmsg *m = &in->msgs[i];
 
