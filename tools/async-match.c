@@ -27,7 +27,7 @@
 #include "timearg.h"
 #include "util.h"
 
-#define RECENT 65536		/* ended ids remembered, for second ends */
+#define RECENT 16384		/* ended ids remembered, for second ends */
 #define GROUP_NAME "Async Operations"
 #define LANE_NAME "async"
 
@@ -62,7 +62,10 @@ struct proc {
 	struct ptab *open;
 	struct lanes *ln;
 	char *group;			/* its group track id, once written */
-	char **lane;			/* per lane: its track id, once written */
+	struct laneid {			/* per lane: its track id, once written */
+		char *s;
+		size_t n;
+	} *lane;
 	size_t nlane;
 	struct proc *next;		/* in the order first seen */
 };
@@ -83,6 +86,8 @@ static int have_now, have_ts;
 static unsigned long now_line;
 static unsigned long unfinished, unstarted;
 static int64_t unfinished_at, unstarted_at;
+static int unstarted_now;		/* an unstarted span ended at... */
+static int64_t unstarted_ts;		/* ...this ts: a begin may clash */
 
 static const struct ln_ops ops;
 
@@ -269,10 +274,11 @@ declare(struct proc *p, int lane)
 		memset(p->lane + p->nlane, 0, (n - p->nlane) * sizeof(*p->lane));
 		p->nlane = n;
 	}
-	if (p->lane[lane])
+	if (p->lane[lane].s)
 		return;
-	p->lane[lane] = track_id(p, lane);
-	set(&r, C_TRACK, p->lane[lane]);
+	p->lane[lane].s = track_id(p, lane);
+	p->lane[lane].n = strlen(p->lane[lane].s);
+	set(&r, C_TRACK, p->lane[lane].s);
 	set(&r, C_NAME, LANE_NAME);
 	set(&r, C_PARENT, p->group);
 	rec_write(&r);
@@ -299,6 +305,33 @@ orphan_args(const char *args, size_t n, const char *flag)
 	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 	return s;
+}
+
+/* Decimal digits of v, at the end of buf; their count in *n. */
+static const char *
+fmt_u64(char buf[24], uint64_t v, size_t *n)
+{
+	char *p = buf + 23;
+
+	*p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	*n = (size_t)(buf + 23 - p);
+	return p;
+}
+
+static const char *
+fmt_i64(char buf[24], int64_t v, size_t *n)
+{
+	char *p;
+
+	if (v >= 0)
+		return fmt_u64(buf, (uint64_t)v, n);
+	p = (char *)fmt_u64(buf, 0 - (uint64_t)v, n);
+	*--p = '-';
+	++*n;
+	return p;
 }
 
 /* The begin's flow tokens, then the end's; in buf when both have some. */
@@ -332,21 +365,22 @@ emit(struct lspan *ls, void *arg)
 
 	if (sp->drop)
 		return;
-	declare(p, ls->lane);
+	if ((size_t)ls->lane >= p->nlane || !p->lane[ls->lane].s)
+		declare(p, ls->lane);
 	blank(&r);
 	for (size_t i = 0; i < NKEEP; i++) {
 		r.v[keep[i]] = field(sp, i, &n);
 		r.len[keep[i]] = n;
 	}
-	set(&r, C_KIND, "async");
-	snprintf(ts, sizeof(ts), "%" PRId64, ls->start);
-	snprintf(dur, sizeof(dur), "%" PRIu64,
-	    (uint64_t)ls->end - (uint64_t)ls->start);
-	set(&r, C_TS, ts);
-	set(&r, C_DUR, dur);
+	r.v[C_KIND] = "async";
+	r.len[C_KIND] = 5;
+	r.v[C_TS] = fmt_i64(ts, ls->start, &r.len[C_TS]);
+	r.v[C_DUR] = fmt_u64(dur, (uint64_t)ls->end - (uint64_t)ls->start,
+	    &r.len[C_DUR]);
 	r.v[C_PID] = p->pid;
 	r.len[C_PID] = p->pidlen;
-	set(&r, C_TRACK, p->lane[ls->lane]);
+	r.v[C_TRACK] = p->lane[ls->lane].s;
+	r.len[C_TRACK] = p->lane[ls->lane].n;
 	set(&r, C_FLOWS, merge_flows(r.v[C_FLOWS], sp->endflows[0], &fl[0]));
 	set(&r, C_FLOWS_END, merge_flows(r.v[C_FLOWS_END], sp->endflows[1],
 	    &fl[1]));
@@ -412,8 +446,9 @@ begin_event(struct proc *p, const struct record *r, int64_t ts)
 		    r->v[C_ID], sp->line);
 		return;
 	}
-	e = rc_find(recent, id_hash(p, r->v[C_ID], r->len[C_ID]));
-	if (e && (e->flags & UNSTARTED) && e->ts == ts) {
+	if (unstarted_now && unstarted_ts == ts &&
+	    (e = rc_find(recent, id_hash(p, r->v[C_ID], r->len[C_ID]))) &&
+	    (e->flags & UNSTARTED) && e->ts == ts) {
 		rec_error(r, C_ID, "'%s' ended at line %lu, before it began",
 		    r->v[C_ID], e->line);
 		return;
@@ -459,6 +494,8 @@ end_event(struct proc *p, const struct record *r, int64_t ts)
 	}
 	add.flags = UNSTARTED;
 	rc_add(recent, &add);
+	unstarted_now = 1;
+	unstarted_ts = ts;
 	if (unstarted++ == 0)
 		unstarted_at = orphan_start();
 	if (opt.drop)
