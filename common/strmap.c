@@ -111,6 +111,34 @@ sm_get(const struct strmap *m, const char *key, size_t n)
 	return slot ? *slot : NULL;
 }
 
+/* Backward-shift deletion: the entries after the hole that may live there
+ * move up, so that no probe sequence is broken and no tombstone is left. */
+int
+sm_del(struct strmap *m, const char *key, size_t n)
+{
+	struct entry *e = find(m, XXH3_64bits(key, n), key, n);
+	size_t mask = m->cap - 1, i, j;
+
+	if (!e->key)
+		return 0;
+	m->count--;
+	m->keybytes -= e->n;
+	free(e->key);
+	i = (size_t)(e - m->tab);
+	for (j = (i + 1) & mask; m->tab[j].key; j = (j + 1) & mask) {
+		size_t home = m->tab[j].hash & mask;
+		int between = i < j ? home > i && home <= j :
+		    home > i || home <= j;
+
+		if (!between) {
+			m->tab[i] = m->tab[j];
+			i = j;
+		}
+	}
+	m->tab[i] = (struct entry){ 0, NULL, 0, NULL };
+	return 1;
+}
+
 size_t
 sm_count(const struct strmap *m)
 {

@@ -18,6 +18,8 @@ void sm_clear(struct strmap *m);
 void **sm_slot(struct strmap *m, const char *key, size_t n, int create,
     int *created);
 void *sm_get(const struct strmap *m, const char *key, size_t n);
+/* Removes key (its value is the caller's to free first): 1 if it was in. */
+int sm_del(struct strmap *m, const char *key, size_t n);
 size_t sm_count(const struct strmap *m);
 size_t sm_keybytes(const struct strmap *m);	/* bytes of keys held */
 /* Calls fn for every entry, in no set order. */
