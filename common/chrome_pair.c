@@ -54,16 +54,11 @@ struct span {
 	struct span *down;		/* the span below on its key's stack */
 };
 
-/* A map whose entries may be emptied (set to NULL): rebuilt without them
- * once they outnumber the live ones, so it holds what is live. */
-struct lmap {
-	struct strmap *m;
-	size_t live;
-};
-
 static struct {
 	struct strmap *threads;
-	struct lmap binds, keys, openids;
+	struct strmap *binds;		/* seq -> struct bind */
+	struct strmap *keys;		/* async key -> its top span */
+	struct strmap *openids;		/* pid NUL id -> 1 */
 	unsigned long serial;
 	char ts[24], depth[16];
 	struct dstr col[2], id, key;
@@ -77,37 +72,13 @@ chrome_write(enum kind k, const char *v[NCOLS], const size_t n[NCOLS])
 		rec_field(v[c] ? v[c] : "", v[c] ? n[c] : 0, c == NCOLS - 1);
 }
 
+/* The slot for key in *m, made when create is set. */
 static void **
-lm_slot(struct lmap *l, const char *key, size_t n, int create)
+slot_of(struct strmap **m, const char *key, size_t n, int create)
 {
-	void **slot;
-	int created;
-
-	if (!l->m)
-		l->m = sm_new();
-	slot = sm_slot(l->m, key, n, create, &created);
-	return slot;
-}
-
-static void
-lm_copy(const char *key, size_t n, void *val, void *arg)
-{
-	if (val)
-		*sm_slot(arg, key, n, 1, NULL) = val;
-}
-
-/* Drops the emptied entries once they are more than the live ones. */
-static void
-lm_tidy(struct lmap *l)
-{
-	struct strmap *m;
-
-	if (!l->m || sm_count(l->m) < 2 * l->live + 4096)
-		return;
-	m = sm_new();
-	sm_each(l->m, lm_copy, m);
-	sm_free(l->m);
-	l->m = m;
+	if (!*m)
+		*m = sm_new();
+	return sm_slot(*m, key, n, create, NULL);
 }
 
 static struct thr *
@@ -142,13 +113,11 @@ thr_free(const char *key, size_t n, void *val, void *arg)
 static void
 bind(uint64_t seq, int end, const char *tok, size_t n)
 {
-	void **slot = lm_slot(&pr.binds, (const char *)&seq, sizeof(seq), 1);
+	void **slot = slot_of(&pr.binds, (const char *)&seq, sizeof(seq), 1);
 	struct bind *b = *slot;
 
-	if (!b) {
+	if (!b)
 		b = *slot = xcalloc(1, sizeof(*b));
-		pr.binds.live++;
-	}
 	if (b->tok[end].n)
 		ds_put(&b->tok[end], " ", 1);
 	ds_put(&b->tok[end], tok, n);
@@ -291,9 +260,10 @@ bound_flows(uint64_t seq, const char *v[NCOLS], size_t n[NCOLS])
 	void **slot;
 	struct bind *b;
 
-	if (!pr.binds.m || !(slot = lm_slot(&pr.binds, (const char *)&seq,
-	    sizeof(seq), 0)) || !(b = *slot))
+	if (!pr.binds || !(slot = slot_of(&pr.binds, (const char *)&seq,
+	    sizeof(seq), 0)))
 		return;
+	b = *slot;
 	for (int i = 0; i < 2; i++) {
 		ds_set(&pr.col[i], v[C_FLOWS + i], n[C_FLOWS + i]);
 		if (pr.col[i].n && b->tok[i].n)
@@ -304,8 +274,7 @@ bound_flows(uint64_t seq, const char *v[NCOLS], size_t n[NCOLS])
 		free(b->tok[i].p);
 	}
 	free(b);
-	*slot = NULL;
-	pr.binds.live--;
+	sm_del(pr.binds, (const char *)&seq, sizeof(seq));
 }
 
 /* B/E: an E with no B open on its thread is skipped. */
@@ -345,21 +314,14 @@ count_open(const char *key, size_t n, void *val, void *arg)
 static int
 id_open(const char *pid, const char *id, size_t n, int set)
 {
-	void **slot;
-
 	ds_set(&pr.key, pid, strlen(pid));
 	ds_put(&pr.key, "", 1);
 	ds_put(&pr.key, id, n);
-	slot = lm_slot(&pr.openids, pr.key.p, pr.key.n, set > 0);
-	if (!slot)
-		return 0;
-	if (set > 0 && !*slot)
-		pr.openids.live++;
-	else if (set < 0 && *slot)
-		pr.openids.live--;
-	if (set)
-		*slot = set > 0 ? (void *)1 : NULL;
-	return *slot != NULL;
+	if (set < 0)
+		return pr.openids && sm_del(pr.openids, pr.key.p, pr.key.n);
+	if (set > 0)
+		*slot_of(&pr.openids, pr.key.p, pr.key.n, 1) = (void *)1;
+	return pr.openids && sm_get(pr.openids, pr.key.p, pr.key.n) != NULL;
 }
 
 /* An id for a new span: the event's id, "/DEPTH" after it when nested,
@@ -501,15 +463,11 @@ step_open(const struct item *it, int64_t ts, struct span *sp)
 static void
 async_item(const struct item *it, int64_t ts)
 {
-	void **slot;
-	struct span **pp;
+	int open = it->ph == 'b' || it->ph == 'S';
+	void **slot = slot_of(&pr.keys, it->f[F_KEY], it->n[F_KEY], open);
+	struct span **pp = (struct span **)slot;
 
-	slot = lm_slot(&pr.keys, it->f[F_KEY], it->n[F_KEY], it->ph == 'b' ||
-	    it->ph == 'S');
-	pp = (struct span **)slot;
-	if (it->ph == 'b' || it->ph == 'S') {
-		if (!*pp)
-			pr.keys.live++;
+	if (open) {
 		span_open(it, ts, pp);
 		return;
 	}
@@ -531,7 +489,7 @@ async_item(const struct item *it, int64_t ts)
 	}
 	span_close(it, ts, pp);
 	if (!*slot)
-		pr.keys.live--;
+		sm_del(pr.keys, it->f[F_KEY], it->n[F_KEY]);
 }
 
 static void
@@ -554,8 +512,6 @@ pass2_item(const struct item *it, int64_t ts, uint64_t seq)
 		break;
 	case 'b': case 'e': case 'S': case 'T': case 'F':
 		async_item(it, ts);
-		lm_tidy(&pr.keys);
-		lm_tidy(&pr.openids);
 		break;
 	}
 }
@@ -590,13 +546,12 @@ bind_free(const char *key, size_t n, void *val, void *arg)
 }
 
 static void
-lm_free(struct lmap *l, void (*fn)(const char *, size_t, void *, void *))
+map_free(struct strmap **m, void (*fn)(const char *, size_t, void *, void *))
 {
-	if (l->m && fn)
-		sm_each(l->m, fn, NULL);
-	sm_free(l->m);
-	l->m = NULL;
-	l->live = 0;
+	if (*m && fn)
+		sm_each(*m, fn, NULL);
+	sm_free(*m);
+	*m = NULL;
 }
 
 void
@@ -614,17 +569,15 @@ chrome_pair(struct extsort *xs, int v1flows)
 	while (xs_next(xs, &ts, &seq, &p, &n)) {
 		item_decode(p, n, &it);
 		pass2_item(&it, ts, seq);
-		if (pr.binds.m && !(seq & 4095))
-			lm_tidy(&pr.binds);
 	}
 	if (pr.threads) {
 		sm_each(pr.threads, count_open, NULL);
 		sm_each(pr.threads, thr_free, NULL);
 		sm_free(pr.threads);
 	}
-	lm_free(&pr.binds, bind_free);
-	lm_free(&pr.keys, span_free);
-	lm_free(&pr.openids, NULL);
+	map_free(&pr.binds, bind_free);
+	map_free(&pr.keys, span_free);
+	map_free(&pr.openids, NULL);
 	free(pr.col[0].p);
 	free(pr.col[1].p);
 	free(pr.id.p);

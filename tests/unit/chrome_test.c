@@ -11,6 +11,7 @@
 #include "diag.h"
 #include "extsort.h"
 #include "jsonev.h"
+#include "strmap.h"
 #include "util.h"
 #include "test.h"
 
@@ -108,6 +109,44 @@ test_extsort(void)
 	CHECK("extsort empty", sort_ok(0, 4096, &runs) && runs == 0);
 }
 
+/* sm_del against a plain array: random adds and deletes, all looked up. */
+static void
+test_sm_del(void)
+{
+	static char in[4096];
+	struct strmap *m = sm_new();
+	uint64_t state = 99;
+	char key[16];
+	int ok = 1;
+	size_t count = 0;
+
+	for (int round = 0; round < 200000; round++) {
+		unsigned k;
+
+		state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (unsigned)(state >> 40) % LEN(in);
+		snprintf(key, sizeof(key), "k%u", k);
+		if ((state >> 20) & 1) {
+			if (sm_del(m, key, strlen(key)) != in[k])
+				ok = 0;
+			count -= in[k];
+			in[k] = 0;
+		} else {
+			*sm_slot(m, key, strlen(key), 1, NULL) = &in[k];
+			count += !in[k];
+			in[k] = 1;
+		}
+	}
+	for (unsigned k = 0; k < LEN(in); k++) {
+		snprintf(key, sizeof(key), "k%u", k);
+		if ((sm_get(m, key, strlen(key)) != NULL) != in[k])
+			ok = 0;
+	}
+	CHECK("sm_del keeps every other key findable", ok);
+	CHECK("sm_del count", sm_count(m) == count);
+	sm_free(m);
+}
+
 /* The events of text, and the first error's message, if any. */
 static int
 events(const char *text, const char *name)
@@ -168,5 +207,6 @@ main(int argc, char *argv[])
 	test_us_ns();
 	test_extsort();
 	test_jsonev();
+	test_sm_del();
 	return test_failed;
 }
