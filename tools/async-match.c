@@ -7,7 +7,7 @@
  * Cost: a hash lookup per event and O(log L) per span for L lanes. Memory:
  * the spans open at once, the ended spans waiting behind an open span on
  * their lane (at most --max-held of them, default 65536), the ids of the
- * last 65536 ended spans (to catch a second end), and a few bytes per lane.
+ * last 16384 ended spans (to catch a second end), and a few bytes per lane.
  */
 #include <getopt.h>
 #include <inttypes.h>

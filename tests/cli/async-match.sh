@@ -201,7 +201,8 @@ rt() {	# NAME GEN-ARGS -- ASYNC-MATCH-OPTIONS (also given to asyncrt.py)
 	while [ "$1" != -- ]; do gen="$gen $1"; shift; done
 	shift
 	python3 tests/asyncgen.py $gen >"$T/rt.csv"
-	$A "$@" "$T/rt.csv" 2>/dev/null | $E | $I --records >"$T/rt.rec" 2>"$T/rt.err"
+	: >"$T/rt.err"
+	$A "$@" "$T/rt.csv" 2>/dev/null | $E 2>>"$T/rt.err" | $I --records >"$T/rt.rec" 2>>"$T/rt.err"
 	if [ -s "$T/rt.err" ]; then
 		fail "$name" "perfetto-encode or perfetto-inspect says:" "$(head -c 400 "$T/rt.err")"
 		return
@@ -226,10 +227,11 @@ if [ -x "$E" ] && [ -x "$I" ]; then
 	python3 tests/asyncrt.py "$T/mm.csv" "$T/mm.rec" >"$T/mm.out" 2>&1
 	grep -q 'spans differ' "$T/mm.out" && pass "async-match: single track: durations differ after the round trip" ||
 		fail "async-match: single track: durations differ after the round trip" "$(tail -3 "$T/mm.out")"
-	$A "$T/mm.csv" 2>/dev/null | $E | $I --records >"$T/mm2.rec" 2>"$T/mm2.err"
-	check "async-match: the same workload on lanes round-trips exactly" python3 tests/asyncrt.py "$T/mm.csv" "$T/mm2.rec"
+	$A "$T/mm.csv" 2>/dev/null | $E 2>"$T/mm2.err" | $I --records >"$T/mm2.rec" 2>>"$T/mm2.err"
+	[ -s "$T/mm2.err" ] && fail "async-match: the same workload on lanes round-trips exactly" "$(head -c 400 "$T/mm2.err")" ||
+		check "async-match: the same workload on lanes round-trips exactly" python3 tests/asyncrt.py "$T/mm.csv" "$T/mm2.rec"
 	if [ -s "$T/sg.csv" ]; then
-		$A "$T/sg.csv" 2>/dev/null | $E | $I --records >"$T/sg.rec" 2>"$T/sg.err"
+		$A "$T/sg.csv" 2>/dev/null | $E 2>"$T/sg.err" | $I --records >"$T/sg.rec" 2>>"$T/sg.err"
 		[ -s "$T/sg.err" ] && fail "async-match: span-gen's workload round-trips" "$(head -c 400 "$T/sg.err")" ||
 			check "async-match: span-gen's workload round-trips" python3 tests/asyncrt.py "$T/sg.csv" "$T/sg.rec"
 	fi
