@@ -4,7 +4,9 @@
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "chrome_out.h"
 #include "diag.h"
 #include "encode.h"
 #include "progress.h"
@@ -15,7 +17,8 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: %s [-k] [--absolute-ts] [--progress] [-o file] [file ...]\n"
+	    "usage: %s [-k] [--absolute-ts] [--format=proto|json] [--progress]\n"
+	    "       [-o file] [file ...]\n"
 	    "Encode spanpipe records (see spanpipe-records(5)) as a Perfetto "
 	    "trace.\n\n"
 	    "  -k, --keep-going   skip bad records, report each, exit 65\n"
@@ -25,6 +28,9 @@ usage(int status)
 	    "      --no-progress  never show progress\n"
 	    "      --absolute-ts  plain absolute timestamps (no incremental "
 	    "clock)\n"
+	    "      --format=FMT   proto (a Perfetto trace, the default) or json "
+	    "(Chrome\n"
+	    "                     trace-event JSON)\n"
 	    "  -h, --help         show this help\n"
 	    "      --version      show the version\n", progname);
 	exit(status);
@@ -42,6 +48,7 @@ main(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "absolute-ts", no_argument, NULL, 'A' },
+		{ "format", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "no-progress", no_argument, NULL, 'P' },
@@ -51,7 +58,7 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *output = NULL;
-	int absolute = 0, c;
+	int absolute = 0, json = 0, c;
 	enum progress_mode progress = PROGRESS_AUTO;
 	unsigned long open_begins;
 	uint64_t done = 0, records = 0;
@@ -61,6 +68,14 @@ main(int argc, char *argv[])
 		switch (c) {
 		case 'A':
 			absolute = 1;
+			break;
+		case 'F':
+			json = strcmp(optarg, "json") == 0;
+			if (!json && strcmp(optarg, "proto") != 0) {
+				warnmsg("--format: '%s' is not proto or json",
+				    optarg);
+				usage(EX_USAGE);
+			}
 			break;
 		case 'h':
 			usage(0);
@@ -87,9 +102,12 @@ main(int argc, char *argv[])
 	argc -= optind;
 	argv += optind;
 
-	out_open(output, 1);
-	enc_init(absolute);
-	diag_atfatal(finish_early);
+	out_open(output, !json);
+	if (json)
+		cj_begin();
+	else
+		enc_init(absolute);
+	diag_atfatal(json ? cj_finish : finish_early);
 	progress_start(progress, progress_input_size(argc, argv));
 	for (int i = 0; i < (argc ? argc : 1); i++) {
 		struct reader *rd = rd_open(argc ? argv[i] : "-");
@@ -97,7 +115,9 @@ main(int argc, char *argv[])
 		int st;
 
 		while ((st = rd_next(rd, &r)) != 0) {
-			if (st > 0)
+			if (st > 0 && json)
+				cj_record(&r);
+			else if (st > 0)
 				enc_record(&r);
 			progress_update(done + rd_bytes(rd), ++records);
 		}
@@ -106,7 +126,7 @@ main(int argc, char *argv[])
 	}
 	progress_end();
 	diag_atfatal(NULL);
-	open_begins = enc_finish();
+	open_begins = json ? (cj_finish(), 0) : enc_finish();
 	if (open_begins)
 		warnmsg("warning: %lu begin record%s never ended; the trace "
 		    "shows %s as not finished", open_begins,
