@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "chrome_in.h"
+#include "diag.h"
 #include "fetch.h"
 #include "record.h"
 #include "store.h"
@@ -18,21 +20,25 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f,
-	    "usage: span-fetch [--db PATH|URI] -p PROCESS_ID [--start-time T]\n"
+	fputs("usage: span-fetch [--db PATH|URI] -p PROCESS_ID "
+	    "[--start-time T]\n"
 	    "                  [--end-time T] [--spans thread|async|both]\n"
-	    "       span-fetch [--db PATH|URI] --list-processes\n");
+	    "       span-fetch [--db PATH|URI] --list-processes\n", f);
 	if (f == stdout)
-		fprintf(f, "\n"
-	    "  --db PATH|URI        SQLite file, or postgresql:// URI (default:\n"
-	    "                       $SPANPIPE_DB, else ./telemetry.db)\n"
-	    "  --end-time T         end of the range: RFC 3339 or nanoseconds\n"
-	    "  -h, --help           this help\n"
-	    "  -l, --list-processes one process record per process in the store\n"
-	    "  -p, --process-id ID  the process to fetch\n"
-	    "  --spans WHICH        thread, async or both (default both)\n"
-	    "  --start-time T       start of the range: RFC 3339 or nanoseconds\n"
-	    "  --version            print the version\n");
+		fputs("\n"
+		    "  --db PATH|URI        SQLite file, or postgresql:// URI\n"
+		    "                       (default: $SPANPIPE_DB, else "
+		    "./telemetry.db)\n"
+		    "  --end-time T         end of the range: RFC 3339 or "
+		    "nanoseconds\n"
+		    "  -h, --help           this help\n"
+		    "  -l, --list-processes one process record per process\n"
+		    "  -p, --process-id ID  the process to fetch\n"
+		    "  --spans WHICH        thread, async or both (default "
+		    "both)\n"
+		    "  --start-time T       start of the range: RFC 3339 or "
+		    "nanoseconds\n"
+		    "  --version            print the version\n", f);
 	exit(status);
 }
 
@@ -63,8 +69,9 @@ spansopt(const char *s)
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+/* The options into o; returns 1 for --list-processes. */
+static int
+options(int argc, char *argv[], struct fetch_opts *o, const char **db)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, 'd' },
@@ -77,25 +84,20 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct fetch_opts o = { .start = INT64_MIN, .end = INT64_MAX,
-	    .spans = FETCH_THREAD | FETCH_ASYNC };
-	const char *db = getenv("SPANPIPE_DB");
-	struct store *st;
 	int c, list = 0;
 
-	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "hlp:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'd': db = optarg; break;
-		case 'e': o.end = timeopt("--end-time", optarg); o.ranged = 1;
-			break;
+		case 'd': *db = optarg; break;
+		case 'e': o->end = timeopt("--end-time", optarg);
+			o->ranged = 1; break;
 		case 'h': usage(stdout, 0); break;
 		case 'l': list = 1; break;
-		case 'p': o.pid = optarg; break;
-		case 'S': o.spans = spansopt(optarg); break;
-		case 's': o.start = timeopt("--start-time", optarg);
-			o.ranged = 1; break;
-		case 'V': print_version(); return 0;
+		case 'p': o->pid = optarg; break;
+		case 'S': o->spans = spansopt(optarg); break;
+		case 's': o->start = timeopt("--start-time", optarg);
+			o->ranged = 1; break;
+		case 'V': print_version(); exit(0);
 		default: usage(stderr, EX_USAGE);
 		}
 	}
@@ -103,13 +105,27 @@ main(int argc, char *argv[])
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
-	if (list == !!o.pid) {
+	if (list == !!o->pid) {
 		warnmsg(list ? "-p and --list-processes exclude each other"
 		    : "-p PROCESS_ID or --list-processes is needed");
 		usage(stderr, EX_USAGE);
 	}
-	if (o.start > o.end)
+	if (o->start > o->end)
 		die(EX_USAGE, "--start-time is after --end-time");
+	return list;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct fetch_opts o = { .start = INT64_MIN, .end = INT64_MAX,
+	    .spans = FETCH_THREAD | FETCH_ASYNC };
+	const char *db = getenv("SPANPIPE_DB");
+	struct store *st;
+	int list;
+
+	setprogname(argv[0]);
+	list = options(argc, argv, &o, &db);
 	if (!db || !*db)
 		db = "telemetry.db";
 	st = store_open(db);
