@@ -74,7 +74,8 @@ static const char q_async_stats[] =
     "SELECT count(*), max(time) FROM async_events WHERE process_id = $1";
 
 struct thread {
-	char *stream_id, *tags, *name, *thread_id;	/* name, id: or NULL */
+	char *stream_id, *tags;
+	char *name, *thread_id;		/* or NULL */
 	struct str tid;
 };
 

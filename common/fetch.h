@@ -10,7 +10,7 @@ enum { FETCH_THREAD = 1, FETCH_ASYNC = 2 };
 
 struct fetch_opts {
 	const char *pid;		/* the process */
-	int64_t start, end;		/* the range, INT64_MIN/MAX if open */
+	int64_t start, end;		/* the range; INT64_MIN, INT64_MAX */
 	int ranged;			/* a bound was given */
 	int spans;			/* FETCH_THREAD | FETCH_ASYNC */
 };

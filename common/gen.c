@@ -278,7 +278,8 @@ build(struct gsrc *s, int depth, int64_t parent)
 	    (int)rnd(&s->rng, NSYNC) };
 	s->left--;
 	if (depth + 1 < s->g->o.depth)
-		k = depth == 0 ? 1 + (int)rnd(&s->rng, 3) : (int)rnd(&s->rng, 4);
+		k = depth == 0 ? 1 + (int)rnd(&s->rng, 3)
+		    : (int)rnd(&s->rng, 4);
 	for (int i = 0; i < k && s->left > 0 && s->n < TREE_MAX; i++) {
 		s->t += i == 0 && rnd(&s->rng, 8) == 0 ? 0 : gap(s);
 		build(s, depth + 1, s->tree[me].id);
@@ -403,7 +404,8 @@ begin_spans(struct gsrc *s)
 	if (rnd(&s->rng, 16) == 0)
 		end += 8 * s->mean;
 	if (s->nh > 0 && rnd(&s->rng, 4) == 0) {
-		const struct aspan *par = &s->heap[rnd(&s->rng, (int64_t)s->nh)];
+		const struct aspan *par =
+		    &s->heap[rnd(&s->rng, (int64_t)s->nh)];
 
 		if (par->depth < 15) {
 			a.parent = par->id;
@@ -449,7 +451,8 @@ gsrc_async(struct gen *g, int p)
 	s->nextid = 1;
 	s->left = n;
 	s->unfinished_from = n - orphans;
-	for (int64_t i = 0; i < orphans; i++) {	/* begun before the start */
+	/* the first spans began before the start: no begin event */
+	for (int64_t i = 0; i < orphans; i++) {
 		struct aspan a = { 0, 0, -1, 0, 0, 0 };
 
 		open_span(s, &a, s->t + 1 + rnd(&s->rng, 2 * s->mean));
@@ -470,7 +473,7 @@ async_next(struct gsrc *s, struct gev *ev)
 	s->nready = s->rpos = 0;
 	if (s->left > 0 && s->nh >= (size_t)s->g->o.open
 	    && s->heap[0].end != INF && s->t <= s->heap[0].end)
-		s->t = s->heap[0].end + 1;	/* at the cap: wait for an end */
+		s->t = s->heap[0].end + 1;	/* at the cap: wait */
 	if (s->nh > 0 && s->heap[0].end != INF
 	    && (s->left == 0 || s->heap[0].end < s->t)) {
 		a = heap_pop(s);

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #define GEN_UUID 37		/* a UUID string and its NUL */
-#define GEN_NAMESZ 128		/* room for a span name made by gev_name */
+#define GEN_NAMESZ 128		/* room for a name made by gev_name */
 #define GEN_MAXDEPTH 64
 
 struct gen_opts {
@@ -22,11 +22,11 @@ struct gen_opts {
 	int depth;		/* thread span nesting, 1..GEN_MAXDEPTH */
 	int64_t spans;		/* thread spans in all */
 	int64_t async;		/* async spans in all */
-	int open;		/* most async spans open at once, per process */
+	int open;		/* most async spans open at once, a process */
 	int orphans;		/* percent of async spans without end (and
 				   as many without begin) */
 	int unique_names;	/* every span its own name */
-	int64_t start;		/* first process's start, ns since the epoch */
+	int64_t start;		/* first process's start, ns (epoch) */
 };
 
 struct gthread {

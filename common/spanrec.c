@@ -59,7 +59,7 @@ spanrow_write(const struct spanrow *r)
 	field_str(r->category);
 	field_str(r->file);
 	field_int(r->has & HAS_LINE, r->line);
-	for (int c = C_VALUE; c < C_ARGS; c++)		/* value, flows... */
+	for (int c = C_VALUE; c < C_ARGS; c++)	/* value, flows... */
 		rec_field("", 0, 0);
 	rec_field("", 0, 1);				/* args */
 }
@@ -153,7 +153,8 @@ void
 thread_write(struct str pid, struct str tid, struct str thread_name,
     struct str thread_id, struct str stream_id)
 {
-	int hn = thread_name.s && thread_name.n, hi = thread_id.s && thread_id.n;
+	int hn = thread_name.s && thread_name.n;
+	int hi = thread_id.s && thread_id.n;
 	char *name = xmalloc(thread_name.n + thread_id.n + stream_id.n + 2);
 	size_t n = 0;
 

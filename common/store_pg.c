@@ -29,7 +29,7 @@ struct pg {
 	unsigned ncursors;
 	int incopy;			/* a COPY of table copying is open */
 	enum store_table copying;
-	char *buf;			/* COPY rows not yet handed to libpq */
+	char *buf;			/* COPY rows not yet given to libpq */
 	size_t len, cap;
 };
 

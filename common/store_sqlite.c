@@ -25,7 +25,7 @@ struct lite {
 	struct store base;
 	sqlite3 *db;
 	int creating;
-	char *path, *tmp;			/* creating: final and temporary */
+	char *path, *tmp;		/* creating: final and temporary */
 	sqlite3_stmt *ins[ST_NTABLES];
 };
 
@@ -36,7 +36,8 @@ struct liteq {
 };
 
 static char *cleanup_tmp;		/* unlinked at exit unless renamed */
-static struct lite *volatile current;	/* for leak checkers, see store_pg.c */
+/* Reachable to leak checkers when a failure ends the run mid-call. */
+static struct lite *volatile current;
 
 static void
 remove_tmp(void)

@@ -21,29 +21,40 @@
 static void
 usage(FILE *f, int status)
 {
-	fprintf(f,
-	    "usage: span-gen [-f] [--db PATH|URI] [--seed N] [--processes N]\n"
-	    "                [--threads N] [--spans N] [--depth N] [--async N]\n"
-	    "                [--open N] [--orphan-percent N] [--start-time T]\n"
-	    "                [--unique-names]\n");
+	fputs("usage: span-gen [-f] [--db PATH|URI] [--seed N] "
+	    "[--processes N]\n"
+	    "                [--threads N] [--spans N] [--depth N] "
+	    "[--async N]\n"
+	    "                [--open N] [--orphan-percent N] "
+	    "[--start-time T]\n"
+	    "                [--unique-names]\n", f);
 	if (f == stdout)
-		fprintf(f, "\n"
-	    "  --async N          async spans in all (default: spans / 4)\n"
-	    "  --db PATH|URI      write a store: SQLite file or postgresql:// URI\n"
-	    "                     (default: records to standard output)\n"
-	    "  --depth N          thread span nesting depth (default 4)\n"
-	    "  -f, --force        replace an existing store\n"
-	    "  -h, --help         this help\n"
-	    "  --open N           most async spans open at once (default 64)\n"
-	    "  --orphan-percent N async spans lacking their end, and as many\n"
-	    "                     lacking their begin, in percent (default 1)\n"
-	    "  --processes N      processes (default 1)\n"
-	    "  --seed N           the seed: same seed, same output (default 1)\n"
-	    "  --spans N          thread spans in all (default 10000)\n"
-	    "  --start-time T     first process's start (default 2024-01-01)\n"
-	    "  --threads N        threads per process (default 4)\n"
-	    "  --unique-names     every span its own name\n"
-	    "  --version          print the version\n");
+		fputs("\n"
+		    "  --async N          async spans in all (default: spans "
+		    "/ 4)\n"
+		    "  --db PATH|URI      write a store: SQLite file or "
+		    "postgresql:// URI\n"
+		    "                     (default: records to standard "
+		    "output)\n"
+		    "  --depth N          thread span nesting depth (default "
+		    "4)\n"
+		    "  -f, --force        replace an existing store\n"
+		    "  -h, --help         this help\n"
+		    "  --open N           most async spans open at once "
+		    "(default 64)\n"
+		    "  --orphan-percent N async spans lacking their end, and "
+		    "as many\n"
+		    "                     lacking their begin, in percent "
+		    "(default 1)\n"
+		    "  --processes N      processes (default 1)\n"
+		    "  --seed N           the seed: same seed, same output "
+		    "(default 1)\n"
+		    "  --spans N          thread spans in all (default 10000)\n"
+		    "  --start-time T     first process's start (default "
+		    "2024-01-01)\n"
+		    "  --threads N        threads per process (default 4)\n"
+		    "  --unique-names     every span its own name\n"
+		    "  --version          print the version\n", f);
 	exit(status);
 }
 
@@ -216,63 +227,60 @@ gen_store(struct gen *g, const char *db, int force)
 	store_close(st);
 }
 
-int
-main(int argc, char *argv[])
-{
-	static const struct option longopts[] = {
-		{ "async", required_argument, NULL, 'a' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "depth", required_argument, NULL, 'D' },
-		{ "force", no_argument, NULL, 'f' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "open", required_argument, NULL, 'o' },
-		{ "orphan-percent", required_argument, NULL, 'O' },
-		{ "processes", required_argument, NULL, 'P' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "spans", required_argument, NULL, 's' },
-		{ "start-time", required_argument, NULL, 'T' },
-		{ "threads", required_argument, NULL, 't' },
-		{ "unique-names", no_argument, NULL, 'u' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct gen_opts o = { .seed = 1, .processes = 1, .threads = 4,
-	    .depth = 4, .spans = 10000, .async = -1, .open = 64, .orphans = 1,
-	    .start = 1704067200000000000LL };
-	const char *db = NULL, *why;
-	int c, force = 0;
-	struct gen *g;
+static const struct option longopts[] = {
+	{ "async", required_argument, NULL, 'a' },
+	{ "db", required_argument, NULL, 'd' },
+	{ "depth", required_argument, NULL, 'D' },
+	{ "force", no_argument, NULL, 'f' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "open", required_argument, NULL, 'o' },
+	{ "orphan-percent", required_argument, NULL, 'O' },
+	{ "processes", required_argument, NULL, 'P' },
+	{ "seed", required_argument, NULL, 'S' },
+	{ "spans", required_argument, NULL, 's' },
+	{ "start-time", required_argument, NULL, 'T' },
+	{ "threads", required_argument, NULL, 't' },
+	{ "unique-names", no_argument, NULL, 'u' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
 
-	setprogname(argv[0]);
+static void
+options(int argc, char *argv[], struct gen_opts *o, const char **db,
+    int *force)
+{
+	const char *why;
+	int c;
+
 	while ((c = getopt_long(argc, argv, "fh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'a': o.async = numopt("async", optarg, 0, INT64_MAX / 4);
+		case 'a': o->async = numopt("async", optarg, 0, INT64_MAX / 4);
 			break;
-		case 'd': db = optarg; break;
-		case 'D': o.depth = (int)numopt("depth", optarg, 1,
+		case 'd': *db = optarg; break;
+		case 'D': o->depth = (int)numopt("depth", optarg, 1,
 			    GEN_MAXDEPTH); break;
-		case 'f': force = 1; break;
+		case 'f': *force = 1; break;
 		case 'h': usage(stdout, 0); break;
-		case 'o': o.open = (int)numopt("open", optarg, 1, 1000000);
+		case 'o': o->open = (int)numopt("open", optarg, 1, 1000000);
 			break;
-		case 'O': o.orphans = (int)numopt("orphan-percent", optarg, 0, 50);
-			break;
-		case 'P': o.processes = (int)numopt("processes", optarg, 1,
+		case 'O': o->orphans = (int)numopt("orphan-percent", optarg, 0,
+			    50); break;
+		case 'P': o->processes = (int)numopt("processes", optarg, 1,
 			    10000); break;
-		case 'S': o.seed = (uint64_t)numopt("seed", optarg, 0,
+		case 'S': o->seed = (uint64_t)numopt("seed", optarg, 0,
 			    INT64_MAX); break;
-		case 's': o.spans = numopt("spans", optarg, 0, INT64_MAX / 4);
+		case 's': o->spans = numopt("spans", optarg, 0, INT64_MAX / 4);
 			break;
 		case 'T':
-			if ((why = time_parse(optarg, &o.start))) {
+			if ((why = time_parse(optarg, &o->start))) {
 				warnmsg("--start-time: '%s' %s", optarg, why);
 				usage(stderr, EX_USAGE);
 			}
 			break;
-		case 't': o.threads = (int)numopt("threads", optarg, 1, 4096);
+		case 't': o->threads = (int)numopt("threads", optarg, 1, 4096);
 			break;
-		case 'u': o.unique_names = 1; break;
-		case 'V': print_version(); return 0;
+		case 'u': o->unique_names = 1; break;
+		case 'V': print_version(); exit(0);
 		default: usage(stderr, EX_USAGE);
 		}
 	}
@@ -280,6 +288,20 @@ main(int argc, char *argv[])
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct gen_opts o = { .seed = 1, .processes = 1, .threads = 4,
+	    .depth = 4, .spans = 10000, .async = -1, .open = 64, .orphans = 1,
+	    .start = 1704067200000000000LL };
+	const char *db = NULL;
+	int force = 0;
+	struct gen *g;
+
+	setprogname(argv[0]);
+	options(argc, argv, &o, &db, &force);
 	if ((int64_t)o.processes * o.threads > 100000)
 		die(EX_USAGE, "--processes times --threads is above 100000");
 	if (o.async < 0)

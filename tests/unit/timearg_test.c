@@ -70,7 +70,8 @@ test_format(void)
 	char buf[TIME_FORMAT_SIZE];
 	const char *cases[] = { "1970-01-01T00:00:00.000000000Z",
 	    "1969-12-31T23:59:59.999999999Z", "2024-02-29T12:34:56.789000001Z",
-	    "2262-04-11T23:47:16.854775807Z", "1677-09-21T00:12:43.145224192Z" };
+	    "2262-04-11T23:47:16.854775807Z",
+	    "1677-09-21T00:12:43.145224192Z" };
 	int64_t v;
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -82,7 +83,8 @@ test_format(void)
 	for (int64_t d = -73000; d < 73000 && ok; d += 1) {
 		int64_t t = d * 86400LL * 1000000000LL + 3723000000004LL, back;
 
-		ok = time_parse(time_format(t, buf), &back) == NULL && back == t;
+		ok = time_parse(time_format(t, buf), &back) == NULL
+		    && back == t;
 	}
 	CHECK("round trip 400 years", ok);
 }
