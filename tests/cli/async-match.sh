@@ -146,16 +146,16 @@ prop() {	# NAME CHECK-OPTIONS -- GEN-ARGS... -- ASYNC-MATCH-OPTIONS...
 	fi
 	check "$name" python3 tests/asynccheck.py $copts "$T/gen.csv" "$T/gen.out"
 }
-prop "async-match: random spans" '' -- 1 1500 -- --
-prop "async-match: equal timestamps everywhere" '' -- 2 1500 --grid 25 --reuse -- --
-prop "async-match: heavy overlap" '' -- 3 1500 --scale 600 --pids 1 -- --
+prop "async-match: random spans" '' -- 1 1000 -- --
+prop "async-match: equal timestamps everywhere" '' -- 2 1000 --grid 25 --reuse -- --
+prop "async-match: heavy overlap" '' -- 3 1000 --scale 600 --pids 1 -- --
 prop "async-match: deep nesting" '' -- 4 1200 --maxdepth 60 --scale 300 --grid 5 -- --
-prop "async-match: orphans on both sides, noise" '' -- 5 1500 --window --noise --grid 10 --pids 3 -- --
+prop "async-match: orphans on both sides, noise" '' -- 5 1000 --window --noise --grid 10 --pids 3 -- --
 prop "async-match: orphans with --start-time, --end-time" '--start-time 7 --end-time 999999' \
 	-- 6 1000 --window --scale 300 -- --start-time 7 --end-time 999999
-prop "async-match: --orphans=drop" '--orphans drop' -- 7 1500 --window --grid 20 --scale 200 -- --orphans=drop
-prop "async-match: --max-held 0" '--no-stacking' -- 8 1500 --grid 10 --scale 200 -- --max-held 0
-prop "async-match: --max-held 3" '--no-stacking' -- 9 1500 --window --scale 400 -- --max-held 3
+prop "async-match: --orphans=drop" '--orphans drop' -- 7 1000 --window --grid 20 --scale 200 -- --orphans=drop
+prop "async-match: --max-held 0" '--no-stacking' -- 8 1000 --grid 10 --scale 200 -- --max-held 0
+prop "async-match: --max-held 3" '--no-stacking' -- 9 1000 --window --scale 400 -- --max-held 3
 python3 tests/asyncgen.py 10 800 --grid 10 --window --reuse >"$T/gen.csv"
 $A "$T/gen.csv" >"$T/a.out" 2>/dev/null
 $A "$T/gen.csv" >"$T/b.out" 2>/dev/null
@@ -210,9 +210,9 @@ rt() {	# NAME GEN-ARGS -- ASYNC-MATCH-OPTIONS (also given to asyncrt.py)
 	check "$name" python3 tests/asyncrt.py "$@" "$T/rt.csv" "$T/rt.rec"
 }
 if [ -x "$E" ] && [ -x "$I" ]; then
-	rt "async-match: round trip through Perfetto" 21 1500 --grid 10 --reuse -- --orphans=close
+	rt "async-match: round trip through Perfetto" 21 1000 --grid 10 --reuse -- --orphans=close
 	rt "async-match: round trip, heavy overlap and deep nesting" 22 1200 --scale 500 --maxdepth 50 --pids 1 -- --orphans=close
-	rt "async-match: round trip, orphans and noise" 23 1500 --window --noise --pids 3 --grid 5 -- --orphans=close
+	rt "async-match: round trip, orphans and noise" 23 1000 --window --noise --pids 3 --grid 5 -- --orphans=close
 	rt "async-match: round trip, orphans dropped" 24 1000 --window --scale 200 -- --orphans=drop
 	# micromegas lays the same workload on one track per process: the
 	# round trip (or the encoder, or the inspector) must show it wrong
