@@ -1,9 +1,10 @@
 /*
  * The PostgreSQL engine, through libpq. Reading runs in one REPEATABLE READ,
- * READ ONLY transaction; every query is a server-side cursor read FETCH_ROWS
+ * READ ONLY transaction; every query is a server-side cursor read a batch of
  * rows at a time, so several queries can be stepped side by side (span-fetch
- * merges one per thread) while the client holds at most one batch of each:
- * memory stays flat however many rows there are. Loading uses COPY in one
+ * merges one per thread) while the client holds one batch of each: batches
+ * of FETCH_ROWS, fewer when many cursors are open, so that all of them hold
+ * about FETCH_TOTAL rows at most. Memory stays flat however many rows. Loading uses COPY in one
  * transaction that also creates the tables and, last, the indexes.
  * Connections get a connect_timeout (unless the connection string sets one)
  * so that an unreachable host is an error, not a hang.
@@ -20,13 +21,16 @@
 #include "util.h"
 
 #define FETCH_ROWS 1024
+#define FETCH_TOTAL 65536
+#define FETCH_MIN 32
 #define COPY_CHUNK (256 * 1024)
 
 struct pg {
 	struct store base;
 	PGconn *conn;
 	int creating;
-	unsigned ncursors;
+	unsigned ncursors;		/* made so far, for their names */
+	unsigned nopen;			/* declared and not yet finished */
 	int incopy;			/* a COPY of table copying is open */
 	enum store_table copying;
 	char *buf;			/* COPY rows not yet given to libpq */
@@ -41,7 +45,7 @@ struct pgq {
 	char *params[SQ_MAXPARAMS];
 	int nparams, declared, done;
 	PGresult *res;			/* the current batch */
-	int row, nrows;
+	int row, nrows, asked;
 };
 
 /* libpq's messages span lines; one line reads better after "prog: ". */
@@ -305,6 +309,7 @@ declare(struct pgq *q)
 	PQclear(res);
 	free(cmd);
 	q->declared = 1;
+	q->st->nopen++;
 }
 
 static int
@@ -322,10 +327,15 @@ pg_step(struct sq *sq)
 	if (q->res) {
 		PQclear(q->res);
 		q->res = NULL;
-		if (q->nrows < FETCH_ROWS)
+		if (q->nrows < q->asked)
 			return q->done = 1, 0;
 	}
-	snprintf(cmd, sizeof(cmd), "FETCH FORWARD %d FROM %s", FETCH_ROWS,
+	q->asked = (int)(FETCH_TOTAL / q->st->nopen);
+	if (q->asked > FETCH_ROWS)
+		q->asked = FETCH_ROWS;
+	if (q->asked < FETCH_MIN)
+		q->asked = FETCH_MIN;
+	snprintf(cmd, sizeof(cmd), "FETCH FORWARD %d FROM %s", q->asked,
 	    q->name);
 	q->res = PQexec(q->st->conn, cmd);
 	if (PQresultStatus(q->res) != PGRES_TUPLES_OK)
@@ -371,6 +381,8 @@ pg_finish(struct sq *sq)
 	struct pgq *q = (struct pgq *)sq;
 	char cmd[64];
 
+	if (q->declared)
+		q->st->nopen--;
 	if (q->declared && PQstatus(q->st->conn) == CONNECTION_OK) {
 		snprintf(cmd, sizeof(cmd), "CLOSE %s", q->name);
 		exec(q->st, cmd, "closing a query");
