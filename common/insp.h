@@ -59,10 +59,17 @@ struct iclock {			/* a sequence-scoped clock, 64..127 */
 	uint64_t ref;		/* that clock's value in the snapshot */
 };
 
+struct iev;
+
+struct irun {			/* a sequence's events in order, waiting */
+	struct iev *head, *tail;
+};
+
 struct iseq {
 	uint32_t id;
+	struct irun run;
 	int valid;		/* incremental state cleared, no loss since */
-	int warned_needs;
+	int cleared;		/* it ever was */
 	int has_def_clock, has_def_track;
 	uint32_t def_clock;
 	uint64_t def_track;
@@ -134,6 +141,13 @@ struct iev {
 	uint32_t nflows, nflows_end;
 	struct ievrec *rec;
 	struct iev *next;	/* free list */
+	struct iev *qnext;	/* its run */
+};
+
+struct wait {			/* an event in the sort window */
+	int64_t ts;
+	uint64_t ord;
+	struct iev *e;
 };
 
 struct fmsg {
@@ -151,6 +165,7 @@ struct insp {
 	uint64_t rawbytes, bytes, packets;
 	int gzip;
 	struct u64map *payloads;	/* field number -> count */
+	uint64_t small_payloads[256];	/* the same, for numbers < 256 */
 	struct u64map *interned;	/* InternedData field -> count */
 	uint64_t tracks[NTKINDS];
 	uint64_t types[8];		/* TrackEvent.type 0..4, 5: other */
@@ -162,6 +177,8 @@ struct insp {
 	int depth;			/* inside compressed_packets */
 	/* state */
 	struct u64map *seqs, *tracks_by_uuid, *flowmap;
+	struct iseq *lastseq;		/* the last packet's, looked up */
+	struct itrack *lasttrack;	/* the last event's */
 	struct strmap *threads;		/* (pid, tid) -> struct itrack * */
 	struct u64map *procs;		/* pid -> process struct itrack * */
 	struct itrack **synth;		/* tracks no descriptor made */
@@ -171,8 +188,9 @@ struct insp {
 	int64_t clock_off[64];		/* BOOTTIME - clock, per global clock */
 	int warned_clock[128];
 	/* the sort window */
-	struct iev **heap;
-	size_t nheap;
+	struct wait *heap;		/* events out of their run's order */
+	struct irun **runs;		/* heap of runs, on their heads */
+	size_t nheap, nruns, capruns, nwait;
 	struct iev *freelist;
 	int64_t cur_ts;
 	/* findings */
@@ -180,7 +198,7 @@ struct insp {
 	struct fmsg *msgs;
 	size_t nmsgs;
 	struct irecs *rec;
-	struct sbuf tmp;
+	struct sbuf tmp, flbuf[2];
 };
 
 /* inspect_report.c */
@@ -213,6 +231,7 @@ void itrack_free_all(struct insp *in);
 void iev_decode(struct insp *in, struct iseq *s, const uint8_t *p,
     size_t n, int has_ts, int64_t ts);
 void iev_drain(struct insp *in, size_t keep);
+void iev_discard(struct insp *in);
 void iev_free(struct insp *in, struct iev *e);
 
 /* inspect_anno.c: debug annotations */

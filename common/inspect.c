@@ -25,19 +25,29 @@ metadata(uint32_t num)
 	}
 }
 
+struct span {
+	const uint8_t *data;
+	size_t len;
+};
+
 struct pkt {
 	int has_ts, has_clock, has_seq, needs, cleared, lost, zstd;
 	uint64_t ts;
 	uint32_t clock, seq;
-	struct pbfield interned, defaults, snapshot, event, descriptor,
+	struct span interned, defaults, snapshot, event, descriptor,
 	    compressed, thread;
 };
 
 static void
 count_payload(struct insp *in, uint32_t num)
 {
-	void **slot = um_slot(in->payloads, num, 1, NULL);
+	void **slot;
 
+	if (num < LEN(in->small_payloads)) {
+		in->small_payloads[num]++;
+		return;
+	}
+	slot = um_slot(in->payloads, num, 1, NULL);
 	*slot = (void *)((uintptr_t)*slot + 1);
 }
 
@@ -71,13 +81,13 @@ scan(struct insp *in, const uint8_t *p, size_t n, struct pkt *k)
 			break;
 		case 41: k->cleared |= v && f.v; break;
 		case 42: k->lost |= v && f.v; break;
-		case 12: if (l) k->interned = f; break;
-		case 59: if (l) k->defaults = f; break;
-		case 6: if (l) k->snapshot = f; break;
-		case 11: if (l) k->event = f; break;
-		case 60: if (l) k->descriptor = f; break;
-		case 50: if (l) k->compressed = f; break;
-		case 44: if (l) k->thread = f; break;
+		case 12: if (l) k->interned = (struct span){ f.data, f.len }; break;
+		case 59: if (l) k->defaults = (struct span){ f.data, f.len }; break;
+		case 6: if (l) k->snapshot = (struct span){ f.data, f.len }; break;
+		case 11: if (l) k->event = (struct span){ f.data, f.len }; break;
+		case 60: if (l) k->descriptor = (struct span){ f.data, f.len }; break;
+		case 50: if (l) k->compressed = (struct span){ f.data, f.len }; break;
+		case 44: if (l) k->thread = (struct span){ f.data, f.len }; break;
 		case 133: k->zstd = 1; break;
 		}
 	}
@@ -95,25 +105,29 @@ scan(struct insp *in, const uint8_t *p, size_t n, struct pkt *k)
 static int
 state(struct insp *in, struct iseq *s, const struct pkt *k)
 {
-	if (k->cleared && s)
+	if (k->cleared && s) {
 		iseq_clear(s);
-	else if (k->lost && s)
+		s->cleared = 1;
+	} else if (k->lost && s) {
 		s->valid = 0;
+	}
 	if (!k->needs || (s && s->valid))
 		return 0;
-	if (s && !s->warned_needs++)
-		FIND(in, F_NEEDS_STATE, "packets on sequence %" PRIu32 " need "
-		    "incremental state before any packet clears it: the "
-		    "importer drops them", s->id);
-	else if (!s)
+	if (!s)
 		FIND(in, F_NEEDS_STATE, "a packet without a sequence id needs "
 		    "incremental state: the importer drops it");
+	else if (s->cleared)
+		FIND(in, F_LOSS, "packet on sequence %" PRIu32 " needs "
+		    "incremental state lost with dropped packets, until the "
+		    "next clear: the importer drops it", s->id);
 	else
-		in->count[F_NEEDS_STATE]++;
+		FIND(in, F_NEEDS_STATE, "packet on sequence %" PRIu32 " needs "
+		    "incremental state before any packet clears it: the "
+		    "importer drops it", s->id);
 	return -1;
 }
 
-static void compressed(struct insp *in, const struct pbfield *f);
+static void compressed(struct insp *in, const struct span *f);
 
 static void
 packet(struct insp *in, const uint8_t *p, size_t n)
@@ -129,7 +143,8 @@ packet(struct insp *in, const uint8_t *p, size_t n)
 	if (k.zstd)
 		FIND(in, F_ZSTD, "zstd_compressed_packets are not read");
 	if (k.has_seq)
-		s = iseq_get(in, k.seq);
+		s = in->lastseq && in->lastseq->id == k.seq ? in->lastseq :
+		    (in->lastseq = iseq_get(in, k.seq));
 	if (state(in, s, &k) < 0)
 		return;
 	if (k.defaults.data && s)
@@ -164,7 +179,7 @@ packet(struct insp *in, const uint8_t *p, size_t n)
 
 /* compressed_packets: a zlib stream of packet fields, read like a trace. */
 static void
-compressed(struct insp *in, const struct pbfield *f)
+compressed(struct insp *in, const struct span *f)
 {
 	struct pbuf b;
 	struct pbfield g;
@@ -283,6 +298,10 @@ insp_end(struct insp *in, uint64_t rawbytes, uint64_t bytes, int gzip,
 		FIND(in, F_GZIP, "gzip input: %s", gzfault);
 	}
 	iev_drain(in, 0);
+	for (uint32_t i = 0; i < LEN(in->small_payloads); i++)
+		if (in->small_payloads[i])
+			*um_slot(in->payloads, i, 1, NULL) =
+			    (void *)(uintptr_t)in->small_payloads[i];
 	islice_end(in);
 	iflow_end(in);
 	itrack_end(in);
@@ -311,9 +330,9 @@ insp_free(struct insp *in)
 {
 	if (!in)
 		return;
-	while (in->nheap > 0)
-		iev_free(in, in->heap[--in->nheap]);
+	iev_discard(in);
 	free(in->heap);
+	free(in->runs);
 	while (in->freelist) {
 		struct iev *e = in->freelist;
 
@@ -335,5 +354,7 @@ insp_free(struct insp *in)
 		free(in->msgs[i].text);
 	free(in->msgs);
 	sb_free(&in->tmp);
+	sb_free(&in->flbuf[0]);
+	sb_free(&in->flbuf[1]);
 	free(in);
 }

@@ -2,12 +2,14 @@
  * TrackEvents as they arrive: decoded in one pass over their fields, their
  * interned ids resolved against the sequence as it is at this point of the
  * file, their track and timestamp settled. Each then waits in a sort window
- * (a binary heap on timestamp, then file order) of INSP_WINDOW events, so
+ * (on timestamp, then file order) of INSP_WINDOW events, so
  * that they are processed in the order the importer sorts them whenever no
  * event is further than that from its place. Cost: O(log INSP_WINDOW) per
- * event, memory INSP_WINDOW events.
+ * event that comes out of order, O(1) for one in order; memory
+ * INSP_WINDOW events.
  */
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +20,8 @@
 
 #define MAXCATS 16
 
+/* What one TrackEvent holds. Only the part before cat_iids is cleared
+ * per event: the arrays are read up to their counts. */
 struct tedec {
 	int has_type, has_track, has_name_iid, has_loc_iid, has_loc;
 	int counter, has_legacy, has_hist, has_abs_us, has_delta_us;
@@ -26,28 +30,24 @@ struct tedec {
 	double dval;
 	struct pbfield name, loc_file;
 	uint32_t loc_line;
-	uint64_t cat_iids[MAXCATS];
-	struct pbfield cats[MAXCATS];
-	size_t ncat_iids, ncats;
+	size_t ncat_iids, ncats, nannos;
 	uint64_t legacy_name_iid;
 	int legacy_phase;
-	uint64_t *fl, *te;		/* flows, terminating flows */
-	size_t nfl, nend, capfl, capte;
+	size_t nfl, nend;
 	uint64_t extra;
+	struct sbuf *fl, *te;		/* flows, terminating flows */
+	uint64_t cat_iids[MAXCATS];
+	struct pbfield cats[MAXCATS];
 };
 
 static void
 flow_add(struct tedec *d, uint64_t id, int end)
 {
-	uint64_t **v = end ? &d->te : &d->fl;
-	size_t *n = end ? &d->nend : &d->nfl, *cap = end ? &d->capte :
-	    &d->capfl;
-
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 8;
-		*v = xreallocarray(*v, *cap, sizeof(**v));
-	}
-	(*v)[(*n)++] = id;
+	sb_put(end ? d->te : d->fl, &id, sizeof(id));
+	if (end)
+		d->nend++;
+	else
+		d->nfl++;
 }
 
 /* A repeated scalar field, plain or packed. */
@@ -222,6 +222,7 @@ field(struct tedec *d, const struct pbfield *f, const char **why)
 		d->extra++;
 		return wrong(f, PB_VARINT, why);
 	case 4:
+		d->nannos++;
 		return wrong(f, PB_LEN, why);
 	case 33:
 		d->has_loc = 1;
@@ -462,73 +463,158 @@ event_type(struct insp *in, const struct tedec *d)
 	}
 }
 
+/* Waiting events carry their sort key, so that ordering them reads
+ * the window's arrays only, not the events. */
 static int
-evcmp(const struct iev *a, const struct iev *b)
+keylt(const struct wait *a, const struct wait *b)
 {
-	if (a->ts != b->ts)
-		return a->ts < b->ts ? -1 : 1;
-	return a->ord < b->ord ? -1 : a->ord > b->ord;
+	return a->ts < b->ts || (a->ts == b->ts && a->ord < b->ord);
 }
 
 static void
-heap_push(struct insp *in, struct iev *e)
+heap_push(struct insp *in, struct wait w)
 {
 	size_t i = in->nheap++;
 
 	if (!in->heap)
 		in->heap = xreallocarray(NULL, INSP_WINDOW + 2,
 		    sizeof(*in->heap));
-	while (i > 0) {
-		size_t up = (i - 1) / 2;
-
-		if (evcmp(in->heap[up], e) <= 0)
-			break;
-		in->heap[i] = in->heap[up];
-		i = up;
+	while (i > 0 && keylt(&w, &in->heap[(i - 1) / 2])) {
+		in->heap[i] = in->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
 	}
-	in->heap[i] = e;
+	in->heap[i] = w;
 }
 
 static struct iev *
 heap_pop(struct insp *in)
 {
-	struct iev *top = in->heap[0], *last = in->heap[--in->nheap];
+	struct iev *top = in->heap[0].e;
+	struct wait last = in->heap[--in->nheap];
 	size_t i = 0, n = in->nheap;
 
-	for (;;) {
-		size_t c = 2 * i + 1;
-
-		if (c >= n)
-			break;
-		if (c + 1 < n && evcmp(in->heap[c + 1], in->heap[c]) < 0)
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && keylt(&in->heap[c + 1], &in->heap[c]))
 			c++;
-		if (evcmp(last, in->heap[c]) <= 0)
+		if (!keylt(&in->heap[c], &last))
 			break;
 		in->heap[i] = in->heap[c];
-		i = c;
 	}
 	if (n > 0)
 		in->heap[i] = last;
 	return top;
 }
 
+static int
+headlt(const struct irun *a, const struct irun *b)
+{
+	return a->head->ts < b->head->ts || (a->head->ts == b->head->ts &&
+	    a->head->ord < b->head->ord);
+}
+
+/* The heap of runs, on their heads; k runs cost O(log k) a step. */
+static void
+runs_up(struct insp *in, size_t i)
+{
+	struct irun *r = in->runs[i];
+
+	while (i > 0 && headlt(r, in->runs[(i - 1) / 2])) {
+		in->runs[i] = in->runs[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	in->runs[i] = r;
+}
+
+static void
+runs_down(struct insp *in)
+{
+	struct irun *r = in->runs[0];
+	size_t i = 0, n = in->nruns;
+
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && headlt(in->runs[c + 1], in->runs[c]))
+			c++;
+		if (!headlt(in->runs[c], r))
+			break;
+		in->runs[i] = in->runs[c];
+	}
+	in->runs[i] = r;
+}
+
+static void
+runs_push(struct insp *in, struct irun *r)
+{
+	if (in->nruns == in->capruns) {
+		in->capruns = in->capruns ? in->capruns * 2 : 16;
+		in->runs = xreallocarray(in->runs, in->capruns,
+		    sizeof(*in->runs));
+	}
+	in->runs[in->nruns++] = r;
+	runs_up(in, in->nruns - 1);
+}
+
+/* The earliest waiting event: the earliest run's head or the heap's top. */
+static struct iev *
+window_pop(struct insp *in)
+{
+	struct irun *r = in->nruns ? in->runs[0] : NULL;
+	struct iev *e;
+
+	in->nwait--;
+	if (in->nheap && (!r || keylt(&in->heap[0],
+	    &(struct wait){ r->head->ts, r->head->ord, NULL })))
+		return heap_pop(in);
+	e = r->head;
+	if ((r->head = e->qnext) != NULL) {
+		runs_down(in);
+	} else {
+		r->tail = NULL;
+		in->runs[0] = in->runs[--in->nruns];
+		if (in->nruns)
+			runs_down(in);
+	}
+	return e;
+}
+
 /* Processes the earliest events until at most keep wait. */
 void
 iev_drain(struct insp *in, size_t keep)
 {
-	while (in->nheap > keep) {
-		struct iev *e = heap_pop(in);
+	while (in->nwait > keep) {
+		struct iev *e = window_pop(in);
 
 		if (!islice_event(in, e))
 			iev_free(in, e);
+		if (in->rec)
+			irec_flush(in, 0);
 	}
 }
 
+/*
+ * Each sequence writes its events in order (the usual case): they join
+ * the sequence's run, a queue, at O(1); an event that comes out of order
+ * on its sequence goes to the heap. The earliest of the runs' heads and
+ * the heap's top is always the earliest event waiting.
+ */
 static void
-enqueue(struct insp *in, struct iev *e)
+enqueue(struct insp *in, struct irun *r, struct iev *e)
 {
-	heap_push(in, e);
-	if (in->nheap > INSP_WINDOW)
+	struct wait w = { e->ts, e->ord, e };
+
+	if (r && (!r->tail || !keylt(&w, &(struct wait){ r->tail->ts,
+	    r->tail->ord, NULL }))) {
+		e->qnext = NULL;
+		if (r->tail) {
+			r->tail->qnext = e;
+		} else {
+			r->head = e;
+			runs_push(in, r);
+		}
+		r->tail = e;
+	} else {
+		heap_push(in, w);
+	}
+	if (++in->nwait > INSP_WINDOW)
 		iev_drain(in, INSP_WINDOW);
 }
 
@@ -555,9 +641,9 @@ flows_copy(struct insp *in, struct iev *e, const struct tedec *d)
 		return;
 	e->flows = xreallocarray(NULL, d->nfl + d->nend, sizeof(*e->flows));
 	if (d->nfl)
-		memcpy(e->flows, d->fl, d->nfl * sizeof(*e->flows));
+		memcpy(e->flows, d->fl->p, d->nfl * sizeof(*e->flows));
 	if (d->nend)
-		memcpy(e->flows + d->nfl, d->te, d->nend * sizeof(*e->flows));
+		memcpy(e->flows + d->nfl, d->te->p, d->nend * sizeof(*e->flows));
 	e->nflows = (uint32_t)d->nfl;
 	e->nflows_end = (uint32_t)d->nend;
 }
@@ -599,14 +685,17 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 	const char *why;
 	int type;
 
-	memset(&d, 0, sizeof(d));
+	memset(&d, 0, offsetof(struct tedec, cat_iids));
+	d.fl = &in->flbuf[0];
+	d.te = &in->flbuf[1];
+	d.fl->n = d.te->n = 0;
 	if (decode(&d, p, n, &why) < 0) {
 		FIND(in, F_DECODE, "track_event does not decode: %s", why);
-		goto done;
+		return;
 	}
 	in->extra_counters += d.extra;
 	if ((type = event_type(in, &d)) < 0)
-		goto done;
+		return;
 	e = ev_alloc(in);
 	e->ord = in->pkt * 2;
 	e->off = in->off;
@@ -617,9 +706,10 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 	resolve_cats(in, s, &d, e);
 	resolve_loc(in, s, &d, e);
 	flows_copy(in, e, &d);
-	if (resolve_args(in, s, p, n, e) < 0 || type == EV_OTHER) {
+	if ((d.nannos && resolve_args(in, s, p, n, e) < 0) ||
+	    type == EV_OTHER) {
 		iev_free(in, e);
-		goto done;
+		return;
 	}
 	e->t = resolve_track(in, s, &d);
 	e->ts = event_time(in, s, &d, has_ts, ts);
@@ -639,11 +729,16 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 		struct iev *x = d.has_legacy && d.legacy_phase == 'X' ?
 		    complete_end(in, e, d.legacy_dur_us) : NULL;
 
-		enqueue(in, e);
+		enqueue(in, &s->run, e);
 		if (x)
-			enqueue(in, x);
+			enqueue(in, NULL, x);
 	}
-done:
-	free(d.fl);
-	free(d.te);
+}
+
+/* Frees the events still waiting, unprocessed. */
+void
+iev_discard(struct insp *in)
+{
+	while (in->nwait > 0)
+		iev_free(in, window_pop(in));
 }

@@ -128,8 +128,12 @@ struct itrack *
 itrack_get(struct insp *in, uint64_t uuid)
 {
 	int created;
-	void **slot = um_slot(in->tracks_by_uuid, uuid, 1, &created);
+	void **slot;
 
+	if (in->lasttrack && in->lasttrack->uuid == uuid &&
+	    !in->lasttrack->synthetic)
+		return in->lasttrack;
+	slot = um_slot(in->tracks_by_uuid, uuid, 1, &created);
 	if (created) {
 		struct itrack *t = xcalloc(1, sizeof(*t));
 
@@ -137,7 +141,7 @@ itrack_get(struct insp *in, uint64_t uuid)
 		t->last_ts = INT64_MIN;
 		*slot = t;
 	}
-	return *slot;
+	return in->lasttrack = *slot;
 }
 
 static void

@@ -19,6 +19,10 @@ pb_getvarint(const uint8_t *p, const uint8_t *end, uint64_t *v,
 {
 	uint64_t x = 0;
 
+	if (p < end && *p < 0x80) {	/* the common case: one byte */
+		*v = *p;
+		return 1;
+	}
 	for (size_t i = 0; i < 10; i++) {
 		if (p + i >= end) {
 			*why = "varint runs past the end";
@@ -57,7 +61,7 @@ le(const uint8_t *p, size_t n)
 }
 
 int
-pb_next(struct pbuf *b, struct pbfield *f, const char **why)
+pb_next_slow(struct pbuf *b, struct pbfield *f, const char **why)
 {
 	uint64_t tag, len;
 	size_t n;

@@ -43,7 +43,45 @@ size_t pb_getvarint(const uint8_t *p, const uint8_t *end, uint64_t *v,
  * do not decode (*why says what, f->at where). After -1 the buffer is
  * left at its end.
  */
-int pb_next(struct pbuf *b, struct pbfield *f, const char **why);
+int pb_next_slow(struct pbuf *b, struct pbfield *f, const char **why);
+
+/* The common cases inline: a one-byte tag, then a varint of one or two
+ * bytes or a length under 128 that fits; anything else goes the long way. */
+static inline int
+pb_next(struct pbuf *b, struct pbfield *f, const char **why)
+{
+	const uint8_t *p = b->p;
+
+	if (b->end - p >= 3 && p[0] >= 8 && p[0] < 0x80 &&
+	    (p[0] & 7) == PB_VARINT && p[1] >= 0x80 && p[2] < 0x80) {
+		f->num = p[0] >> 3;
+		f->wt = PB_VARINT;
+		f->v = (uint64_t)(p[1] & 0x7f) | (uint64_t)p[2] << 7;
+		f->at = (size_t)(p - b->start);
+		b->p = p + 3;
+		return 1;
+	}
+	if (b->end - p >= 2 && p[0] >= 8 && p[0] < 0x80 && p[1] < 0x80) {
+		if ((p[0] & 7) == PB_VARINT) {
+			f->num = p[0] >> 3;
+			f->wt = PB_VARINT;
+			f->v = p[1];
+			f->at = (size_t)(p - b->start);
+			b->p = p + 2;
+			return 1;
+		}
+		if ((p[0] & 7) == PB_LEN && b->end - p - 2 >= p[1]) {
+			f->num = p[0] >> 3;
+			f->wt = PB_LEN;
+			f->data = p + 2;
+			f->len = p[1];
+			f->at = (size_t)(p - b->start);
+			b->p = p + 2 + p[1];
+			return 1;
+		}
+	}
+	return pb_next_slow(b, f, why);
+}
 
 /*
  * Walks a packed repeated field: the next varint (wt PB_VARINT) or 8-byte

@@ -269,8 +269,11 @@ ti_next(struct tracein *ti, struct tifield *f)
 	size_t hdr;
 	enum tires r;
 
-	memset(f, 0, sizeof(*f));
-	if (fill(ti, 24) < 0)
+	f->data = NULL;
+	f->len = 0;
+	f->declared = f->left = 0;
+	f->why = NULL;
+	if (ti->len - ti->pos < 24 && fill(ti, 24) < 0)
 		return TI_IOERR;
 	f->off = ti->base + ti->pos;
 	if (ti->pos == ti->len)
