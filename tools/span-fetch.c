@@ -1,7 +1,8 @@
 /*
  * span-fetch: one process's thread spans and async events from a telemetry
- * store (SQLite or PostgreSQL), as spanpipe records in ts order. The work
- * is in common/fetch.c.
+ * store (SQLite or PostgreSQL), as spanpipe records in ts order; or the
+ * events of a Chrome trace-event JSON file. The work is in common/fetch.c
+ * and common/chrome_in.c.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -23,15 +24,18 @@ usage(FILE *f, int status)
 	fputs("usage: span-fetch [--db PATH|URI] -p PROCESS_ID "
 	    "[--start-time T]\n"
 	    "                  [--end-time T] [--spans thread|async|both]\n"
-	    "       span-fetch [--db PATH|URI] --list-processes\n", f);
+	    "       span-fetch [--db PATH|URI] --list-processes\n"
+	    "       span-fetch [-k] --chrome FILE\n", f);
 	if (f == stdout)
 		fputs("\n"
+		    "  --chrome FILE        read Chrome trace-event JSON instead\n"
 		    "  --db PATH|URI        SQLite file, or postgresql:// URI\n"
 		    "                       (default: $SPANPIPE_DB, else "
 		    "./telemetry.db)\n"
 		    "  --end-time T         end of the range: RFC 3339 or "
 		    "nanoseconds\n"
 		    "  -h, --help           this help\n"
+		    "  -k, --keep-going     --chrome: skip bad events, exit 65\n"
 		    "  -l, --list-processes one process record per process\n"
 		    "  -p, --process-id ID  the process to fetch\n"
 		    "  --spans WHICH        thread, async or both (default "
@@ -69,14 +73,19 @@ spansopt(const char *s)
 	return 0;
 }
 
-/* The options into o; returns 1 for --list-processes. */
+enum { FETCH, LIST, CHROME };
+
+/* The options into o, db and chrome; returns FETCH, LIST or CHROME. */
 static int
-options(int argc, char *argv[], struct fetch_opts *o, const char **db)
+options(int argc, char *argv[], struct fetch_opts *o, const char **db,
+    const char **chrome)
 {
 	static const struct option longopts[] = {
+		{ "chrome", required_argument, NULL, 'c' },
 		{ "db", required_argument, NULL, 'd' },
 		{ "end-time", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "keep-going", no_argument, NULL, 'k' },
 		{ "list-processes", no_argument, NULL, 'l' },
 		{ "process-id", required_argument, NULL, 'p' },
 		{ "spans", required_argument, NULL, 'S' },
@@ -86,12 +95,14 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db)
 	};
 	int c, list = 0;
 
-	while ((c = getopt_long(argc, argv, "hlp:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "hklp:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'c': *chrome = optarg; break;
 		case 'd': *db = optarg; break;
 		case 'e': o->end = timeopt("--end-time", optarg);
 			o->ranged = 1; break;
 		case 'h': usage(stdout, 0); break;
+		case 'k': diag_keep_going = 1; break;
 		case 'l': list = 1; break;
 		case 'p': o->pid = optarg; break;
 		case 'S': o->spans = spansopt(optarg); break;
@@ -105,6 +116,12 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db)
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
+	if (*chrome && (list || o->pid)) {
+		warnmsg("--chrome excludes -p and --list-processes");
+		usage(stderr, EX_USAGE);
+	}
+	if (*chrome)
+		return CHROME;
 	if (list == !!o->pid) {
 		warnmsg(list ? "-p and --list-processes exclude each other"
 		    : "-p PROCESS_ID or --list-processes is needed");
@@ -112,7 +129,7 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db)
 	}
 	if (o->start > o->end)
 		die(EX_USAGE, "--start-time is after --end-time");
-	return list;
+	return list ? LIST : FETCH;
 }
 
 int
@@ -120,17 +137,23 @@ main(int argc, char *argv[])
 {
 	struct fetch_opts o = { .start = INT64_MIN, .end = INT64_MAX,
 	    .spans = FETCH_THREAD | FETCH_ASYNC };
-	const char *db = getenv("SPANPIPE_DB");
+	const char *db = getenv("SPANPIPE_DB"), *chrome = NULL;
 	struct store *st;
-	int list;
+	int mode;
 
 	setprogname(argv[0]);
-	list = options(argc, argv, &o, &db);
+	mode = options(argc, argv, &o, &db, &chrome);
+	if (mode == CHROME) {
+		out_open(NULL, 0);
+		chrome_import(chrome, CHROME_SORTMEM);
+		out_close();
+		return diag_status();
+	}
 	if (!db || !*db)
 		db = "telemetry.db";
 	st = store_open(db);
 	out_open(NULL, 0);
-	if (list)
+	if (mode == LIST)
 		fetch_list(st);
 	else
 		fetch_process(st, &o);
