@@ -301,7 +301,10 @@ textrow(const struct insp *in, const char *section, const char *what,
 	if (strcmp(section, "verdict") == 0)
 		return;
 	if (!lastsec || strcmp(lastsec, section) != 0) {
-		snprintf(line, sizeof(line), "%s:\n", section);
+		snprintf(line, sizeof(line), "%s:\n",
+		    strcmp(section, "error") == 0 ? "errors by kind" :
+		    strcmp(section, "warning") == 0 ? "warnings by kind" :
+		    section);
 		out_puts(line);
 		lastsec = section;
 	}
