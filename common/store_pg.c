@@ -4,8 +4,9 @@
  * rows at a time, so several queries can be stepped side by side (span-fetch
  * merges one per thread) while the client holds one batch of each: batches
  * of FETCH_ROWS, fewer when many cursors are open, so that all of them hold
- * about FETCH_TOTAL rows at most. Memory stays flat however many rows. Loading uses COPY in one
- * transaction that also creates the tables and, last, the indexes.
+ * about FETCH_TOTAL rows at most. Memory stays flat however many rows.
+ * Loading uses COPY in one transaction that also creates the tables and,
+ * last, the indexes.
  * Connections get a connect_timeout (unless the connection string sets one)
  * so that an unreachable host is an error, not a hang.
  */
@@ -30,7 +31,7 @@ struct pg {
 	PGconn *conn;
 	int creating;
 	unsigned ncursors;		/* made so far, for their names */
-	unsigned nopen;			/* declared and not yet finished */
+	unsigned nopen;			/* declared, not yet finished */
 	int incopy;			/* a COPY of table copying is open */
 	enum store_table copying;
 	char *buf;			/* COPY rows not yet given to libpq */

@@ -28,14 +28,16 @@ usage(FILE *f, int status)
 	    "       span-fetch [-k] --chrome FILE\n", f);
 	if (f == stdout)
 		fputs("\n"
-		    "  --chrome FILE        read Chrome trace-event JSON instead\n"
+		    "  --chrome FILE        read Chrome trace-event JSON "
+		    "instead\n"
 		    "  --db PATH|URI        SQLite file, or postgresql:// URI\n"
 		    "                       (default: $SPANPIPE_DB, else "
 		    "./telemetry.db)\n"
 		    "  --end-time T         end of the range: RFC 3339 or "
 		    "nanoseconds\n"
 		    "  -h, --help           this help\n"
-		    "  -k, --keep-going     --chrome: skip bad events, exit 65\n"
+		    "  -k, --keep-going     --chrome: skip bad events, "
+		    "exit 65\n"
 		    "  -l, --list-processes one process record per process\n"
 		    "  -p, --process-id ID  the process to fetch\n"
 		    "  --spans WHICH        thread, async or both (default "
