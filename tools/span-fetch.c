@@ -77,24 +77,25 @@ spansopt(const char *s)
 
 enum { FETCH, LIST, CHROME };
 
+static const struct option longopts[] = {
+	{ "chrome", required_argument, NULL, 'c' },
+	{ "db", required_argument, NULL, 'd' },
+	{ "end-time", required_argument, NULL, 'e' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "keep-going", no_argument, NULL, 'k' },
+	{ "list-processes", no_argument, NULL, 'l' },
+	{ "process-id", required_argument, NULL, 'p' },
+	{ "spans", required_argument, NULL, 'S' },
+	{ "start-time", required_argument, NULL, 's' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
 /* The options into o, db and chrome; returns FETCH, LIST or CHROME. */
 static int
 options(int argc, char *argv[], struct fetch_opts *o, const char **db,
     const char **chrome)
 {
-	static const struct option longopts[] = {
-		{ "chrome", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'd' },
-		{ "end-time", required_argument, NULL, 'e' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "keep-going", no_argument, NULL, 'k' },
-		{ "list-processes", no_argument, NULL, 'l' },
-		{ "process-id", required_argument, NULL, 'p' },
-		{ "spans", required_argument, NULL, 'S' },
-		{ "start-time", required_argument, NULL, 's' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int c, list = 0;
 
 	while ((c = getopt_long(argc, argv, "hklp:", longopts, NULL)) != -1) {
