@@ -618,6 +618,9 @@ enqueue(struct insp *in, struct irun *r, struct iev *e)
 		iev_drain(in, INSP_WINDOW);
 }
 
+/* Legacy microsecond fields are scaled with wrapping arithmetic: hostile
+ * values give nonsense times (negative ones are reported), never undefined
+ * behaviour. */
 static int64_t
 event_time(struct insp *in, struct iseq *s, const struct tedec *d,
     int has_ts, int64_t ts)
@@ -625,10 +628,11 @@ event_time(struct insp *in, struct iseq *s, const struct tedec *d,
 	if (has_ts)
 		return ts;
 	if (d->has_abs_us)
-		return d->abs_us * 1000;
+		return (int64_t)((uint64_t)d->abs_us * 1000);
 	if (d->has_delta_us && s && s->has_thread) {
-		s->last_us += d->delta_us;
-		return s->last_us * 1000;
+		s->last_us = (int64_t)((uint64_t)s->last_us +
+		    (uint64_t)d->delta_us);
+		return (int64_t)((uint64_t)s->last_us * 1000);
 	}
 	return in->latest_ts;
 }
@@ -654,7 +658,13 @@ complete_end(struct insp *in, const struct iev *b, int64_t dur_us)
 {
 	struct iev *e = ev_alloc(in);
 
-	e->ts = b->ts + (dur_us > 0 ? dur_us * 1000 : 0);
+	/* a duration past the end of time ends at the end of time */
+	if (dur_us <= 0)
+		e->ts = b->ts;
+	else if (dur_us > (INT64_MAX - b->ts) / 1000)
+		e->ts = INT64_MAX;
+	else
+		e->ts = b->ts + dur_us * 1000;
 	e->ord = b->ord + 1;
 	e->off = b->off;
 	e->t = b->t;

@@ -403,6 +403,20 @@ def deep_annotation():
                                                      annos=[a])))
 
 
+def overflow():
+    # microsecond fields and durations that overflow when scaled to ns
+    big = (1 << 63) - 1
+    return cat(
+        decls(),
+        packet(seq(2), ln(11, cat(vi(9, INSTANT), vi(11, 2), ln(23, "a"),
+                                  vi(16, big)))),
+        packet(seq(7), ln(44, cat(vi(1, 42), vi(2, 7), vi(6, big)))),
+        packet(seq(7), ln(11, cat(vi(9, INSTANT), ln(23, "b"), vi(1, big)))),
+        packet(seq(2), ts(5), ln(11, cat(vi(11, 2), ln(23, "x"), ln(6, cat(
+            vi(2, ord("X")), vi(3, big)))))),
+        packet(seq(2), ts(1 << 63), event(INSTANT, 2, name="c")))
+
+
 def annotations():
     # every value type perfetto-encode writes, nested
     inner = [anno("w", 640), anno("big", 1.0e300)]

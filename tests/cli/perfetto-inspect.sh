@@ -72,6 +72,7 @@ expect needs-before-clear 0 warning,needs_state_before_clear,2 imported,slices,1
 expect after-loss 0 warning,dropped_after_loss,1 imported,slices,2
 expect no-sequence-id 1 error,no_sequence_id,1
 expect clock-undefined 1 error,clock_undefined,1
+expect overflow 1 error,negative_timestamp,3 imported,slices,1 verdict,warnings,0
 
 # Tracks.
 expect undeclared-track 1 error,track_undeclared,1
