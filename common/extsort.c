@@ -397,7 +397,7 @@ xs_rewind(struct extsort *xs)
 			xs->mem = NULL;
 			xs->ix = NULL;
 			xs->memcap = xs->ixcap = 0;
-		} else {
+		} else if (xs->nix) {
 			qsort(xs->ix, xs->nix, sizeof(*xs->ix), cmp_idx);
 		}
 	}
