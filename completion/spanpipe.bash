@@ -11,7 +11,10 @@ _spanpipe()
 		return
 		;;
 	--spans)
-		COMPREPLY=($(compgen -W "thread async both" -- "$cur"))
+		# span-fetch's picks a kind; span-gen's takes a number
+		if [[ ${1##*/} == span-fetch ]]; then
+			COMPREPLY=($(compgen -W "thread async both" -- "$cur"))
+		fi
 		return
 		;;
 	--orphans)
