@@ -67,7 +67,7 @@ uninstall:
 	for t in $(TOOLS); do rm -f $(DESTDIR)$(COMPDIR)/$$t; done
 
 clean:
-	rm -rf $(BUILD) build-* demo.pftrace
+	rm -rf $(BUILD) build-* demo.pftrace demo.db example.pftrace
 
 .PHONY: all deps check demo bench install uninstall clean
 .PRECIOUS: $(BUILD)/common/%.o $(BUILD)/proto/perfetto_trace.pb-c.c

@@ -1,11 +1,23 @@
 #!/bin/sh
-# make demo: encodes the example records shipped in tests/data into
-# demo.pftrace, checks it, and says where to open it.
+# make demo: the whole pipeline on a generated telemetry store, then the
+# example records shipped in tests/data (every record kind), each checked
+# by perfetto-inspect.
 set -eu
-BUILD=${1:-build}
-"$BUILD/perfetto-encode" -o demo.pftrace tests/data/demo.csv
-echo "wrote demo.pftrace ($(wc -c <demo.pftrace) bytes) from tests/data/demo.csv"
-if [ -x "$BUILD/perfetto-inspect" ]; then
-	"$BUILD/perfetto-inspect" demo.pftrace
-fi
-echo "open it at https://ui.perfetto.dev (Open trace file), or with trace_processor"
+B=${1:-build}
+PATH=$(cd "$B" && pwd):$PATH
+export PATH
+
+span-gen -f --db demo.db --processes 2 --threads 4 --spans 2000
+pid=$(span-fetch --db demo.db --list-processes | awk -F, 'NR == 2 { print $4 }')
+echo "span-fetch --db demo.db -p $pid | async-match | perfetto-encode -o demo.pftrace"
+span-fetch --db demo.db -p "$pid" | async-match | perfetto-encode -o demo.pftrace
+perfetto-inspect demo.pftrace | tail -n 1
+
+echo "perfetto-encode -o example.pftrace tests/data/demo.csv"
+perfetto-encode -o example.pftrace tests/data/demo.csv
+perfetto-inspect example.pftrace | tail -n 1
+
+echo
+echo "wrote demo.pftrace (process $pid from the generated store demo.db) and"
+echo "example.pftrace (tests/data/demo.csv: every record kind)."
+echo "Open them at https://ui.perfetto.dev (Open trace file) or with trace_processor."
