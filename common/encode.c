@@ -233,6 +233,8 @@ keep_ids(struct nest *n, const uint64_t *ids, size_t k)
 {
 	size_t off = n->nfl;
 
+	if (k == 0)
+		return off;
 	if (n->flcap - n->nfl < k) {
 		n->flcap = (n->flcap + k) * 2;
 		n->fl = xreallocarray(n->fl, n->flcap, sizeof(*n->fl));
