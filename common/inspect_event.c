@@ -161,44 +161,82 @@ extra_values(struct tedec *d, const struct pbfield *f)
 	return r;
 }
 
-/* One TrackEvent field into d; -1 with *why when it is malformed. */
+/* The single-valued fields of a TrackEvent. */
 static int
-field(struct tedec *d, const struct pbfield *f, const char **why)
+scalar_field(struct tedec *d, const struct pbfield *f, const char **why)
 {
-	int r = 0;
-
 	switch (f->num) {
 	case 9:
 		d->has_type = 1, d->type = f->v;
-		return wrong(f, PB_VARINT, why);
+		break;
 	case 10:
 		d->has_name_iid = 1, d->name_iid = f->v;
-		return wrong(f, PB_VARINT, why);
-	case 23:
-		d->name = *f;
-		return wrong(f, PB_LEN, why);
+		break;
 	case 11:
 		d->has_track = 1, d->track = f->v;
-		return wrong(f, PB_VARINT, why);
-	case 22:
-		if (d->ncats < MAXCATS)
-			d->cats[d->ncats++] = *f;
-		return wrong(f, PB_LEN, why);
+		break;
 	case 30:
 		d->counter = 1, d->ival = (int64_t)f->v;
-		return wrong(f, PB_VARINT, why);
+		break;
 	case 44:
 		d->counter = 2, d->dval = pb_double(f->v);
 		return wrong(f, PB_I64, why);
 	case 34:
 		d->has_loc_iid = 1, d->loc_iid = f->v;
-		return wrong(f, PB_VARINT, why);
+		break;
 	case 1:
 		d->has_delta_us = 1, d->delta_us = (int64_t)f->v;
-		return wrong(f, PB_VARINT, why);
+		break;
 	case 16:
 		d->has_abs_us = 1, d->abs_us = (int64_t)f->v;
-		return wrong(f, PB_VARINT, why);
+		break;
+	case 2:
+	case 8:
+	case 17:
+	case 20:
+		/* thread time and instruction counts: counter values too */
+		d->extra++;
+		break;
+	default:
+		return 0;
+	}
+	return wrong(f, PB_VARINT, why);
+}
+
+/* The length-delimited fields: strings and messages. */
+static int
+nested_field(struct tedec *d, const struct pbfield *f, const char **why)
+{
+	if (wrong(f, PB_LEN, why) < 0)
+		return -1;
+	switch (f->num) {
+	case 23:
+		d->name = *f;
+		return 0;
+	case 22:
+		if (d->ncats < MAXCATS)
+			d->cats[d->ncats++] = *f;
+		return 0;
+	case 4:
+		d->nannos++;
+		return 0;
+	case 33:
+		d->has_loc = 1;
+		return sourceloc(d, f->data, f->len, why);
+	case 6:
+		return legacy(d, f->data, f->len, why);
+	default:
+		return histogram(d, f->data, f->len, why);
+	}
+}
+
+/* One TrackEvent field into d; -1 with *why when it is malformed. */
+static int
+field(struct tedec *d, const struct pbfield *f, const char **why)
+{
+	int r;
+
+	switch (f->num) {
 	case 3:
 		r = repeated(d, f, PB_VARINT, 0, 0);
 		break;
@@ -214,29 +252,10 @@ field(struct tedec *d, const struct pbfield *f, const char **why)
 	case 46:
 		r = extra_values(d, f);
 		break;
-	case 2:
-	case 8:
-	case 17:
-	case 20:
-		/* thread time and instruction counts: counter values too */
-		d->extra++;
-		return wrong(f, PB_VARINT, why);
-	case 4:
-		d->nannos++;
-		return wrong(f, PB_LEN, why);
-	case 33:
-		d->has_loc = 1;
-		if ((r = wrong(f, PB_LEN, why)) == 0)
-			r = sourceloc(d, f->data, f->len, why);
-		return r;
-	case 6:
-		if ((r = wrong(f, PB_LEN, why)) == 0)
-			r = legacy(d, f->data, f->len, why);
-		return r;
-	case 28:
-		if ((r = wrong(f, PB_LEN, why)) == 0)
-			r = histogram(d, f->data, f->len, why);
-		return r;
+	case 4: case 6: case 22: case 23: case 28: case 33:
+		return nested_field(d, f, why);
+	default:
+		return scalar_field(d, f, why);
 	}
 	if (r < 0)
 		*why = "a repeated field does not decode";
