@@ -4,6 +4,7 @@
 # in (issue "Benchmarks"), measured in this one run. Not part of make check.
 # Usage: tests/bench.sh [--big]   (--big: W1 at 10,000,000 slices too)
 set -eu
+BIG=${1:-}
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 B=build-bench
@@ -77,8 +78,42 @@ if [ -x $B/perfetto-inspect ]; then
 	insp1=$1
 	row "perfetto-inspect" W1 "$1" "$2" "$(lines "$W/w1.csv")" "$(size "$W/w1.pftrace")" 0 0
 fi
+# W2: micromegas-like, from a SQLite store through the whole pipeline:
+# 8 threads of 50,000 nested thread spans, async spans up to 1000 open.
+$B/span-gen -f --db "$W/w2.db" --threads 8 --spans 400000 --async 100000 --open 1000
+pid=$($B/span-fetch --db "$W/w2.db" --list-processes | awk -F, 'NR == 2 { print $4 }')
+# the same queries span-fetch runs (common/fetch.c), printed by sqlite3 -csv
+{
+	for s in $(sqlite3 "$W/w2.db" "SELECT stream_id FROM streams WHERE process_id = '$pid' ORDER BY stream_id"); do
+		echo "SELECT id, parent, depth, \"begin\", \"end\", name, target, filename, line FROM thread_spans WHERE stream_id = '$s' ORDER BY \"begin\", depth, \"end\" DESC, id;"
+	done
+	echo "SELECT stream_id, time, event_type, span_id, parent_span_id, depth, name, target, filename, line FROM async_events WHERE process_id = '$pid' ORDER BY time, event_type, CASE WHEN event_type = 'begin' THEN depth ELSE -depth END, span_id;"
+} >"$W/w2.sql"
+set -- $(measure "sqlite3 -csv, W2 queries" "sqlite3 -csv $W/w2.db <$W/w2.sql")
+sql2=$1
+row "sqlite3 -csv" W2 "$1" "$2" "$(lines "$W/out")" 0 "$(size "$W/out")" 0
+set -- $(measure "span-fetch, W2" "$B/span-fetch --db $W/w2.db -p $pid")
+fetch2=$1
+cp "$W/out" "$W/w2.csv"
+row "span-fetch" W2 "$1" "$2" "$(lines "$W/w2.csv")" 0 "$(size "$W/w2.csv")" 0
+set -- $(measure "bare libcsv parse, W2 records" "$B/csvparse <$W/w2.csv 2>/dev/null")
+base2=$1
+set -- $(measure "async-match, W2" "$B/async-match $W/w2.csv 2>/dev/null")
+match2=$1
+cp "$W/out" "$W/w2m.csv"
+row "async-match" W2 "$1" "$2" "$(lines "$W/w2.csv")" "$(size "$W/w2.csv")" "$(size "$W/w2m.csv")" 0
+set -- $(measure "perfetto-encode, W2" "$B/perfetto-encode -o $W/w2.pftrace $W/w2m.csv")
+enc2=$1
+row "perfetto-encode" W2 "$1" "$2" "$(lines "$W/w2m.csv")" "$(size "$W/w2m.csv")" "$(size "$W/w2.pftrace")" 0
+/usr/bin/time -f "%e %U %S" -o "$W/pipe.t" sh -c "$B/span-fetch --db $W/w2.db -p $pid | $B/async-match 2>/dev/null | $B/perfetto-encode -o $W/w2p.pftrace"
+echo "  whole pipeline, W2: $B/span-fetch --db $W/w2.db -p $pid | $B/async-match | $B/perfetto-encode -o $W/w2p.pftrace" >>"$W/commands"
+read pipe_wall pipe_user pipe_sys <"$W/pipe.t"
+slowest=$(printf '%s\n%s\n%s\n' "$fetch2" "$match2" "$enc2" | sort -n | tail -n 1)
+printf "%-17s %-5s %9s %8s %8s %8s %8s %6.2fs\n" "pipeline" W2 - - - - - "$pipe_wall"
+rm -f "$W/w2.db" "$W/w2.csv" "$W/w2m.csv"
+
 big=""
-if [ "${1:-}" = --big ] || [ "${BENCH_BIG:-}" = 1 ]; then
+if [ "$BIG" = --big ]; then
 	awk -v n=10000000 -f tests/bench/w1.awk >"$W/w1big.csv"
 	set -- $(measure "perfetto-encode, W1 10M" "$B/perfetto-encode -o $W/w1big.pftrace $W/w1big.csv")
 	rss10=$2
@@ -95,6 +130,10 @@ echo "  perfetto-encode W1 peak RSS: $(awk -v k="$rss1" 'BEGIN { printf "%.1f", 
 echo "  perfetto-encode bytes per slice: $bps_s with the slices alone (W1s; target <= 28), $bps with W1's instants, counters and flows"
 echo "  perfetto-encode W3 / W1 time per record: $(ratio "$enc3" "$enc1") (target <= 3.0), W3 peak RSS $(awk -v k="$rss3" 'BEGIN { printf "%.1f", k / 1024 }') MB"
 [ -n "${insp1:-}" ] && echo "  perfetto-inspect / perfetto-encode time on W1: $(ratio "$insp1" "$enc1") (target <= 1.0)"
+echo "  async-match speed / bare parse speed, W2 records: $(ratio "$base2" "$match2") (target >= 0.5)"
+echo "  span-fetch speed / sqlite3 -csv speed, W2: $(ratio "$sql2" "$fetch2") (target >= 0.7)"
+echo "  W2 pipeline wall / slowest stage alone: $(ratio "$pipe_wall" "$slowest") (target < 1.5);" \
+    "CPU time / wall: $(awk -v u="$pipe_user" -v s="$pipe_sys" -v w="$pipe_wall" 'BEGIN { printf "%.2f", (u + s) / w }') (above 1: the stages overlap)"
 echo
 echo "commands:"
 cat "$W/commands"
