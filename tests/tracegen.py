@@ -2,6 +2,7 @@
 """Hand-built Perfetto traces for perfetto-inspect's tests.
 
 Usage: tracegen.py NAME > FILE    (tracegen.py -l lists the names)
+       tracegen.py -o DIR          (every trace, as DIR/NAME.pftrace)
 
 Every trace is written byte by byte with the field numbers of
 ../shared/perfetto-fields.md, independently of proto/ and of
@@ -453,8 +454,14 @@ SCENARIOS = {name.replace("_", "-"): fn for name, fn in list(globals().items())
 
 
 def main():
+    if len(sys.argv) == 3 and sys.argv[1] == "-o":
+        for name, fn in SCENARIOS.items():
+            with open("%s/%s.pftrace" % (sys.argv[2], name), "wb") as f:
+                f.write(fn())
+        return
     if len(sys.argv) != 2:
-        sys.exit("usage: tracegen.py NAME > FILE (-l: list names)")
+        sys.exit("usage: tracegen.py NAME > FILE (-l: list names, "
+                 "-o DIR: write them all)")
     if sys.argv[1] == "-l":
         print("\n".join(sorted(SCENARIOS)))
         return

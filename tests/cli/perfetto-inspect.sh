@@ -9,6 +9,7 @@ GEN="python3 $TESTS/tracegen.py"
 gen() {
 	[ -f "$T/$1.pftrace" ] || $GEN "$1" >"$T/$1.pftrace"
 }
+$GEN -o "$T"
 
 # expect TRACE STATUS ROW...: `--csv TRACE` exits STATUS and has every
 # ROW (section,what,count).
@@ -161,8 +162,7 @@ t "inspect: a text file is no trace" 1 'hello, world
 
 # Hostile bytes: mutated traces never crash and never hang.
 mkdir -p "$T/mut"
-$GEN mutations >"$T/mutations.bin"
-python3 - "$T/mutations.bin" "$T/mut" <<'EOF'
+python3 - "$T/mutations.pftrace" "$T/mut" <<'EOF'
 import struct, sys
 b = open(sys.argv[1], "rb").read()
 i = n = 0
