@@ -436,7 +436,7 @@ def mutations():
     rnd = random.Random(7)
     base = bytearray(ok() + clocks())
     out = []
-    for i in range(300):
+    for i in range(150):
         b = bytearray(base)
         for _ in range(rnd.randint(1, 6)):
             b[rnd.randrange(len(b))] = rnd.randrange(256)

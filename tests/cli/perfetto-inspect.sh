@@ -178,7 +178,7 @@ for f in "$T"/mut/*.pftrace; do
 	st=$?
 	[ $st -le 1 ] || bad="$bad $(basename "$f"):$st"
 done
-[ -z "$bad" ] && pass "inspect: 300 mutated traces, exit 0 or 1" || fail "inspect: mutated traces" "$bad"
+[ -z "$bad" ] && pass "inspect: 150 mutated traces, exit 0 or 1" || fail "inspect: mutated traces" "$bad"
 
 # The corpus: every file read, counts as in the manifest.
 if need_shared "inspect: corpus"; then
