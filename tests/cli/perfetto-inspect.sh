@@ -276,6 +276,20 @@ if [ -x "$PE" ]; then
 	awk -F, 'NR > 1 && $1 == "slice" { print $2, $3, $10 }' "$T/w1.csv" | sort >"$T/in.txt"
 	awk -F, 'NR > 1 && $1 == "slice" { print $2, $3, $10 }' "$T/w1a.csv" | sort >"$T/outs.txt"
 	same "inspect: W1, every slice with its input ts, dur and name" "$T/in.txt" "$T/outs.txt"
+	# a slice open behind more records than are kept waiting: written as
+	# begin and end, and so again after a round trip
+	awk 'BEGIN { print "kind,ts,dur,pid,tid,name"; print "slice,1000,10000000,1,1,root"
+		for (i = 0; i < 70000; i++) printf "instant,%d,,1,1,tick\n", 2000 + i * 100
+		print "slice,9000000,5,1,1,after" }' >"$T/long.csv"
+	"$PE" "$T/long.csv" >"$T/long.pftrace"
+	"$PI" --records "$T/long.pftrace" >"$T/la.csv"
+	grep -v '^instant' "$T/la.csv" | grep -v '^kind' >"$T/la.rest"
+	printf '%s\n' 'process,,,1,,,,,,1,,,,,,,' 'thread,,,1,1,,,,,1,,,,,,,' 'begin,1000,,1,1,,,,,root,,,,,,,' \
+		'slice,9000000,5,1,1,,,,,after,,,,,,,' 'end,10001000,,1,1,,,,,,,,,,,,' >"$T/la.want"
+	same "inspect: a long slice gives way as begin and end" "$T/la.want" "$T/la.rest"
+	"$PE" "$T/la.csv" >"$T/lb.pftrace"
+	"$PI" --records "$T/lb.pftrace" >"$T/lb.csv"
+	same "inspect: a long slice, round trip" "$T/la.csv" "$T/lb.csv"
 else
 	skip "inspect: round trips" "no $PE"
 fi
