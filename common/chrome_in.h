@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 /* Records held in memory while sorting; more go to a temporary file. */
-#define CHROME_SORTMEM ((size_t)32 << 20)
+#define CHROME_SORTMEM ((size_t)16 << 20)
 
 /*
  * Reads the trace in path ("-" or NULL: standard input) and writes the
