@@ -608,9 +608,10 @@ index_event(const struct record *r, int thread, const char *key,
 	free(args);
 }
 
-/* process and thread: process_name or thread_name with the name and the
- * args, but for sort_index (process_sort_index, thread_sort_index) and a
- * process's labels (process_labels). */
+/* process and thread: process_name or thread_name (even with no name, so
+ * that the declaration comes back) with the name and the args, but for
+ * sort_index (process_sort_index, thread_sort_index) and a process's
+ * labels (process_labels). */
 static void
 names(const struct record *r, int thread)
 {
@@ -625,12 +626,10 @@ names(const struct record *r, int thread)
 	}
 	if (!get_args(r))
 		return;
-	if (r->len[C_NAME]) {
-		put_str(r->v[C_NAME], r->len[C_NAME]);
-		ds_set(&rest, "\"name\":", 7);
-		ds_put(&rest, cj.ev.p, cj.ev.n);
-		cj.ev.n = 0;
-	}
+	put_str(r->v[C_NAME], r->len[C_NAME]);
+	ds_set(&rest, "\"name\":", 7);
+	ds_put(&rest, cj.ev.p, cj.ev.n);
+	cj.ev.n = 0;
 	if (cj.args) {
 		json_object_object_foreach(cj.args, k, v) {
 			if (strcmp(k, "sort_index") == 0) {
@@ -650,9 +649,7 @@ names(const struct record *r, int thread)
 			cj.ev.n = 0;
 		}
 	}
-	if (rest.n)
-		meta_event(r, thread ? "thread_name" : "process_name", thread,
-		    rest.p);
+	meta_event(r, thread ? "thread_name" : "process_name", thread, rest.p);
 	free(rest.p);
 	if (sort)
 		index_event(r, thread, "sort_index", sort);

@@ -238,3 +238,16 @@ check "chrome: export -k is valid JSON" python3 -m json.tool "$T/out"
 t "chrome: unknown format" 64 '' '' "'xml' is not proto or json" -- "$E" --format=xml
 t "chrome: export of nothing" 0 '' '{"traceEvents":[
 ]}' '' -- "$E" --format=json
+
+# Export of custom tracks: a thread of their own; counter tracks name
+# their counters; a counter's group is its id.
+printf '%s\n' 'kind,ts,dur,pid,tid,track,name,value,args' 'track,,,7,,gpu,GPU queue,,' \
+    'track,,,,,mem,Memory,,"{""unit"":""size_bytes""}"' 'slice,100,50,,,gpu,draw,,' \
+    'counter,120,,,,mem,,4096,' 'counter,130,,3,,grp,reqs,2,' 'process,,,5,,,,,' >"$T/tr.csv"
+t "chrome: export of tracks" 0 '' '{"traceEvents":[
+{"ph":"M","name":"thread_name","ts":0,"pid":7,"tid":"gpu","args":{"name":"GPU queue"}},
+{"ph":"X","name":"draw","ts":0.1,"dur":0.05,"pid":7,"tid":"gpu"},
+{"ph":"C","name":"Memory","ts":0.12,"args":{"value":4096}},
+{"ph":"C","name":"reqs","ts":0.13,"pid":3,"id":"grp","args":{"value":2}},
+{"ph":"M","name":"process_name","ts":0,"pid":5,"args":{"name":""}}
+],"displayTimeUnit":"ns"}' '' -- "$E" --format=json "$T/tr.csv"
