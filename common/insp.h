@@ -170,7 +170,7 @@ struct insp {
 	uint64_t tracks[NTKINDS];
 	uint64_t types[8];		/* TrackEvent.type 0..4, 5: other */
 	uint64_t legacy[128];		/* legacy phases of type 0 */
-	uint64_t flows, flow_ids, annos, extra_counters, compressed;
+	uint64_t flows, flow_ids, annos, extra_counters;
 	uint64_t slices, counter_values;
 	/* position of the packet being read */
 	uint64_t pkt, off, inner;
@@ -205,7 +205,6 @@ struct insp {
 void ins_finding(struct insp *in, enum fkind k, uint64_t pkt, uint64_t off,
     const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 #define FIND(in, k, ...) ins_finding(in, k, (in)->pkt, (in)->off, __VA_ARGS__)
-const char *ins_payload_name(uint32_t num, char *buf, size_t n);
 
 /* inspect_seq.c: sequences, interning, clocks */
 struct iseq *iseq_get(struct insp *in, uint32_t id);

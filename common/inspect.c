@@ -189,7 +189,6 @@ compressed(struct insp *in, const struct span *f)
 	uint64_t outer = in->pkt, off = in->off;
 	int r;
 
-	in->compressed++;
 	if (in->depth > 0) {
 		FIND(in, F_NESTED, "compressed_packets inside compressed_packets "
 		    "are not read (the importer does not either)");

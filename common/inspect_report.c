@@ -106,7 +106,7 @@ static const char *const typenames[6] = {
 	"other_type",
 };
 
-const char *
+static const char *
 ins_payload_name(uint32_t num, char *buf, size_t n)
 {
 	if (num == 0)
