@@ -33,7 +33,7 @@ struct cfeed {
 	struct cbatch b[NBATCH];
 	int full[NBATCH];
 	size_t pi, ci;
-	int stop, finished;
+	int stop;
 	/* the thread's own */
 	struct csv_parser p;
 	struct cbatch *cur;
@@ -259,9 +259,6 @@ run(void *arg)
 		add_item(f, IT_END);
 	}
 	publish(f);
-	pthread_mutex_lock(&f->mu);
-	f->finished = 1;
-	pthread_mutex_unlock(&f->mu);
 	return NULL;
 }
 
@@ -322,21 +319,19 @@ free_feed(struct cfeed *f)
 }
 
 /*
- * A thread that has finished is joined and everything freed. One still
- * reading (the consumer stopped early) may be blocked in read() on a pipe
- * for good: it is told to stop and left to end with the process.
+ * After the last item (done set) the thread only returns, once woken from
+ * waiting for a free batch: it is joined and everything freed. A thread
+ * stopped earlier may be blocked in read() on a pipe for good: it is told
+ * to stop and left to end with the process.
  */
 void
-cf_stop(struct cfeed *f)
+cf_stop(struct cfeed *f, int done)
 {
-	int finished;
-
 	pthread_mutex_lock(&f->mu);
 	f->stop = 1;
-	finished = f->finished;
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
-	if (finished) {
+	if (done) {
 		pthread_join(f->th, NULL);
 		free_feed(f);
 	} else {

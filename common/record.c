@@ -75,7 +75,7 @@ rd_close(struct reader *rd)
 		return;
 	if (rd->b)
 		cf_release(rd->feed, rd->b);
-	cf_stop(rd->feed);
+	cf_stop(rd->feed, rd->ended);
 	if (rd->fd != STDIN_FILENO)
 		close(rd->fd);
 	free(rd);
@@ -209,6 +209,7 @@ rd_next(struct reader *rd, struct record *r)
 			rd->ended = 1;
 			return 0;
 		case IT_READERR:
+			rd->ended = 1;
 			errno = it->err;
 			die(EX_IOERR, "%s: read error:", rd->name);
 		case IT_ERROR:
