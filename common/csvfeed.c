@@ -4,8 +4,10 @@
  * started on and the text of that line is kept to name the column of a
  * bad field later. Batches go round a ring of NBATCH: the thread fills one
  * while the consumer works through another, so memory stays bounded.
+ * A batch goes over when it is full, and before any read that may block,
+ * so a slow writer's records are not held back.
  * Cost: libcsv's byte loop, one copy of each field and each line, and a
- * lock round trip per batch of up to BATCH_ITEMS records.
+ * lock round trip per batch (at most one per 64 KiB read).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -167,15 +169,21 @@ csv_fail(struct cfeed *f, const char *why)
 	f->recstart = f->line;
 }
 
-/* Reads a block: 1, or 0 at the end, or -1 (errno) on a read error. */
+/*
+ * Reads a block: 1, or 0 at the end, or -1 (errno) on a read error. The
+ * thread can be cancelled only here, in read(), where it holds no lock.
+ */
 static int
 fill(struct cfeed *f)
 {
 	ssize_t n;
+	int old;
 
-	do
+	do {
+		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
 		n = read(f->fd, f->buf, BLOCK);
-	while (n < 0 && errno == EINTR);
+		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
+	} while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -1;
 	f->len = (size_t)n;
@@ -229,23 +237,37 @@ publish(struct cfeed *f)
 	return 1;
 }
 
+/* No record is half parsed: the batch can be handed over. */
+static int
+at_boundary(const struct cfeed *f)
+{
+	return f->p.pstate == 0 && f->cur->nf == f->curfirst;
+}
+
 static int
 batch_full(const struct cfeed *f)
 {
 	const struct cbatch *b = f->cur;
 
 	return (b->alen + b->rawlen > BATCH_BYTES || b->nitems >= BATCH_ITEMS) &&
-	    f->p.pstate == 0 && b->nf == f->curfirst;
+	    at_boundary(f);
 }
 
 static void *
 run(void *arg)
 {
 	struct cfeed *f = arg;
-	int st;
+	int st, old;
 
+	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	f->cur = &f->b[0];
-	while ((st = f->pos < f->len ? 1 : fill(f)) > 0) {
+	for (;;) {
+		/* records read so far go over before a read that may block */
+		if (f->pos == f->len && f->cur->nitems > 0 && at_boundary(f) &&
+		    !publish(f))
+			return NULL;
+		if ((st = f->pos < f->len ? 1 : fill(f)) <= 0)
+			break;
 		feed_line(f);
 		if (batch_full(f) && !publish(f))
 			return NULL;
@@ -319,22 +341,18 @@ free_feed(struct cfeed *f)
 }
 
 /*
- * After the last item (done set) the thread only returns, once woken from
- * waiting for a free batch: it is joined and everything freed. A thread
- * stopped earlier may be blocked in read() on a pipe for good: it is told
- * to stop and left to end with the process.
+ * Stops the thread wherever it is: waiting for a free batch it sees the
+ * flag; blocked in read() on a pipe that may never end, it is cancelled
+ * (the one place it can be). Then it is joined and everything freed.
  */
 void
-cf_stop(struct cfeed *f, int done)
+cf_stop(struct cfeed *f)
 {
 	pthread_mutex_lock(&f->mu);
 	f->stop = 1;
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
-	if (done) {
-		pthread_join(f->th, NULL);
-		free_feed(f);
-	} else {
-		pthread_detach(f->th);
-	}
+	pthread_cancel(f->th);
+	pthread_join(f->th, NULL);
+	free_feed(f);
 }

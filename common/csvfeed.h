@@ -44,8 +44,7 @@ struct cfeed *cf_start(int fd);
 struct cbatch *cf_next(struct cfeed *f);
 /* Gives a batch back to be filled again. */
 void cf_release(struct cfeed *f, struct cbatch *b);
-/* Stops the thread and frees everything; done: the last item (the end or
- * a read error) was taken, so the thread has nothing left to read. */
-void cf_stop(struct cfeed *f, int done);
+/* Stops the thread, wherever it is, and frees everything. */
+void cf_stop(struct cfeed *f);
 
 #endif

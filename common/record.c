@@ -75,7 +75,7 @@ rd_close(struct reader *rd)
 		return;
 	if (rd->b)
 		cf_release(rd->feed, rd->b);
-	cf_stop(rd->feed, rd->ended);
+	cf_stop(rd->feed);
 	if (rd->fd != STDIN_FILENO)
 		close(rd->fd);
 	free(rd);

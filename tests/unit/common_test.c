@@ -165,6 +165,30 @@ test_column(void)
 	free(path);
 }
 
+/* Closing a reader whose input pipe stays open must not hang or leak. */
+static void
+test_close_early(void)
+{
+	int fds[2];
+	char path[64];
+	struct reader *rd;
+	struct record r;
+
+	if (pipe(fds) < 0)
+		return;
+	if (write(fds[1], "kind,name\ninstant,a\n", 20) != 20)
+		return;
+	snprintf(path, sizeof(path), "/dev/fd/%d", fds[0]);
+	alarm(10);	/* a hang fails the test by the signal */
+	rd = rd_open(path);
+	CHECK("early close reads", rd_next(rd, &r) == 1 && strcmp(r.v[C_NAME], "a") == 0);
+	rd_close(rd);
+	alarm(0);
+	CHECK("early close returns", 1);
+	close(fds[0]);
+	close(fds[1]);
+}
+
 static void
 test_utf8(void)
 {
@@ -193,5 +217,6 @@ main(void)
 	test_records();
 	test_column();
 	test_utf8();
+	test_close_early();
 	return test_failed;
 }
