@@ -17,6 +17,7 @@
 
 #include "fetch.h"
 #include "merge.h"
+#include "progress.h"
 #include "spanrec.h"
 #include "strmap.h"
 #include "util.h"
@@ -384,6 +385,7 @@ static void
 merge_sources(struct fetch *f)
 {
 	struct merge *m = merge_new(f->nsrc);
+	uint64_t rows = 0;
 	size_t i;
 
 	for (i = 0; i < f->nsrc; i++)
@@ -391,6 +393,7 @@ merge_sources(struct fetch *f)
 			merge_push(m, f->src[i].row.ts, i);
 	while (merge_pop(m, &i, NULL)) {
 		spanrow_write(&f->src[i].row);
+		progress_update(out_bytes(), ++rows);
 		if (read_row(f, &f->src[i]))
 			merge_push(m, f->src[i].row.ts, i);
 	}

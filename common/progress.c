@@ -11,7 +11,8 @@
 
 static struct {
 	int on, tty, drawn;
-	uint64_t total, calls;
+	const char *noun;
+	uint64_t total, count_total, calls;
 	double start, last, interval;
 } pg;
 
@@ -33,8 +34,9 @@ stdout_is_pipe(void)
 }
 
 void
-progress_start(enum progress_mode mode, uint64_t total)
+progress_start(enum progress_mode mode, uint64_t total, const char *noun)
 {
+	pg.noun = noun;
 	pg.tty = isatty(STDERR_FILENO);
 	pg.on = mode == PROGRESS_ON ||
 	    (mode == PROGRESS_AUTO && pg.tty && !stdout_is_pipe());
@@ -43,6 +45,12 @@ progress_start(enum progress_mode mode, uint64_t total)
 	/* SPANPIPE_PROGRESS_INTERVAL: seconds between lines (tests set 0) */
 	const char *iv = getenv("SPANPIPE_PROGRESS_INTERVAL");
 	pg.interval = iv ? atof(iv) : pg.tty ? 0.25 : 1.0;
+}
+
+void
+progress_total_count(uint64_t n)
+{
+	pg.count_total = n;
 }
 
 uint64_t
@@ -99,19 +107,21 @@ static void
 draw(uint64_t bytes, uint64_t records, double t)
 {
 	char rec[32], by[32], rate[32], el[48], left[48];
-	double secs = t - pg.start;
+	double secs = t - pg.start, part = 0;
 
 	human(rec, sizeof(rec), (double)records, "");
 	human(by, sizeof(by), (double)bytes, " B");
 	human(rate, sizeof(rate), secs > 0 ? bytes / secs : 0, " B/s");
 	clock_text(el, sizeof(el), secs);
-	fprintf(stderr, "%s%s: %s records, %s, %s, %s", pg.tty ? "\r" : "",
-	    progname, rec, by, rate, el);
-	if (pg.total && bytes <= pg.total && bytes > 0) {
-		clock_text(left, sizeof(left),
-		    secs * (double)(pg.total - bytes) / (double)bytes);
-		fprintf(stderr, ", %.0f%%, %s left",
-		    100.0 * (double)bytes / (double)pg.total, left);
+	fprintf(stderr, "%s%s: %s %s, %s, %s, %s", pg.tty ? "\r" : "",
+	    progname, rec, pg.noun, by, rate, el);
+	if (pg.count_total && records <= pg.count_total)
+		part = (double)records / (double)pg.count_total;
+	else if (pg.total && bytes <= pg.total)
+		part = (double)bytes / (double)pg.total;
+	if (part > 0) {
+		clock_text(left, sizeof(left), secs * (1 - part) / part);
+		fprintf(stderr, ", %.0f%%, %s left", 100.0 * part, left);
 	}
 	fputs(pg.tty ? "\033[K" : "\n", stderr);
 	pg.drawn = 1;

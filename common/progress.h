@@ -13,8 +13,11 @@
 
 enum progress_mode { PROGRESS_AUTO, PROGRESS_ON, PROGRESS_OFF };
 
-/* total: the input's size in bytes, 0 when unknown. */
-void progress_start(enum progress_mode mode, uint64_t total);
+/* total: the input's size in bytes, 0 when unknown; noun: what is
+ * counted ("records", "packets"). */
+void progress_start(enum progress_mode mode, uint64_t total, const char *noun);
+/* A total count of what is counted instead, when that is what is known. */
+void progress_total_count(uint64_t n);
 /* The size of the named inputs when all are regular files, else 0 ("-"
  * or no name: standard input). */
 uint64_t progress_input_size(int n, char *const names[]);

@@ -22,6 +22,7 @@
 #include "lanes.h"
 #include "num.h"
 #include "pairs.h"
+#include "progress.h"
 #include "record.h"
 #include "strmap.h"
 #include "timearg.h"
@@ -97,7 +98,7 @@ usage(int status)
 	fprintf(status ? stderr : stdout,
 	    "usage: %s [-k] [--end-time time] [--max-held n] "
 	    "[--orphans close|drop]\n"
-	    "       [--start-time time] [file ...]\n"
+	    "       [--progress | --no-progress] [--start-time time] [file ...]\n"
 	    "Pair async_begin/async_end records into async spans on lanes.\n\n"
 	    "  -k, --keep-going       skip bad records, report each, exit 65\n"
 	    "      --end-time TIME    close unfinished spans here (RFC 3339 "
@@ -106,6 +107,9 @@ usage(int status)
 	    "(default 65536)\n"
 	    "      --orphans MODE     close (default) or drop unmatched "
 	    "events\n"
+	    "      --progress         show progress on stderr even off a "
+	    "terminal\n"
+	    "      --no-progress      never show progress\n"
 	    "      --start-time TIME  begin unstarted spans here\n"
 	    "  -h, --help             show this help\n"
 	    "      --version          show the version\n", progname);
@@ -613,6 +617,7 @@ static void
 run(const char *path)
 {
 	static int header;
+	static uint64_t done, records;
 	struct reader *rd = rd_open(path);
 	struct record r;
 	int st;
@@ -620,6 +625,7 @@ run(const char *path)
 	if (!header++)
 		rec_write_header();
 	while ((st = rd_next(rd, &r)) != 0) {
+		progress_update(done + rd_bytes(rd), ++records);
 		if (st < 0)
 			continue;
 		if (r.kind == K_ASYNC_BEGIN || r.kind == K_ASYNC_END)
@@ -627,6 +633,7 @@ run(const char *path)
 		else
 			pass_record(&r);
 	}
+	done += rd_bytes(rd);
 	rd_close(rd);
 }
 
@@ -638,11 +645,14 @@ main(int argc, char *argv[])
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep-going", no_argument, NULL, 'k' },
 		{ "max-held", required_argument, NULL, 'M' },
+		{ "no-progress", no_argument, NULL, 'P' },
 		{ "orphans", required_argument, NULL, 'O' },
+		{ "progress", no_argument, NULL, 'p' },
 		{ "start-time", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	enum progress_mode progress = PROGRESS_AUTO;
 	int c;
 
 	setprogname(argv[0]);
@@ -663,6 +673,12 @@ main(int argc, char *argv[])
 		case 'O':
 			orphans_opt(optarg);
 			break;
+		case 'P':
+			progress = PROGRESS_OFF;
+			break;
+		case 'p':
+			progress = PROGRESS_ON;
+			break;
 		case 'S':
 			time_opt("--start-time", optarg, &opt.start,
 			    &opt.has_start);
@@ -680,8 +696,10 @@ main(int argc, char *argv[])
 	out_open(NULL, 0);
 	procs = sm_new();
 	recent = rc_new(RECENT);
+	progress_start(progress, progress_input_size(argc, argv), "records");
 	for (int i = 0; i < (argc ? argc : 1); i++)
 		run(argc ? argv[i] : "-");
+	progress_end();
 	finish();
 	report();
 	out_close();

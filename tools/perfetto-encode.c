@@ -108,7 +108,7 @@ main(int argc, char *argv[])
 	else
 		enc_init(absolute);
 	diag_atfatal(json ? cj_finish : finish_early);
-	progress_start(progress, progress_input_size(argc, argv));
+	progress_start(progress, progress_input_size(argc, argv), "records");
 	for (int i = 0; i < (argc ? argc : 1); i++) {
 		struct reader *rd = rd_open(argc ? argv[i] : "-");
 		struct record r;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "inspect.h"
+#include "progress.h"
 #include "record.h"
 #include "tracein.h"
 #include "util.h"
@@ -16,14 +17,19 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: %s [-q] [--csv | --records] [file ...]\n"
-	    "  --csv        the figures as file,section,what,count rows\n"
-	    "  --records    the track events as spanpipe records\n"
-	    "  -q, --quiet  no output: the exit status tells\n"
-	    "  -h, --help   this help\n"
-	    "  --version    the version\n", progname);
+	    "usage: %s [-q] [--csv | --records] [--progress | --no-progress]\n"
+	    "       [file ...]\n"
+	    "  --csv          the figures as file,section,what,count rows\n"
+	    "  --records      the track events as spanpipe records\n"
+	    "  -q, --quiet    no output: the exit status tells\n"
+	    "  --progress     show progress on stderr even off a terminal\n"
+	    "  --no-progress  never show progress\n"
+	    "  -h, --help     this help\n"
+	    "  --version      the version\n", progname);
 	exit(status);
 }
+
+static uint64_t done, packets;	/* for progress, over all files */
 
 /* Reads one trace; returns its exit status. */
 static int
@@ -43,6 +49,7 @@ inspect(const char *path, enum insp_mode mode)
 	while ((r = ti_next(ti, &f)) != TI_END) {
 		if (r == TI_PACKET) {
 			insp_packet(in, f.data, f.len, f.off);
+			progress_update(done + ti_rawbytes(ti), ++packets);
 			continue;
 		}
 		if (r == TI_IOERR) {
@@ -54,6 +61,8 @@ inspect(const char *path, enum insp_mode mode)
 		if (r == TI_TRUNC || r == TI_BAD)
 			break;
 	}
+	done += ti_rawbytes(ti);
+	progress_clear();
 	insp_end(in, ti_rawbytes(ti), ti_offset(ti), ti_gzip(ti),
 	    ti_gzip_fault(ti));
 	if (mode == IM_REPORT)
@@ -75,11 +84,14 @@ main(int argc, char *argv[])
 	static const struct option longopts[] = {
 		{ "csv", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "no-progress", no_argument, NULL, 'P' },
+		{ "progress", no_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "records", no_argument, NULL, 'r' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
+	enum progress_mode progress = PROGRESS_AUTO;
 	enum insp_mode mode = IM_REPORT;
 	int c, quiet = 0, status = 0;
 
@@ -98,6 +110,12 @@ main(int argc, char *argv[])
 		case 'q':
 			quiet = 1;
 			break;
+		case 'P':
+			progress = PROGRESS_OFF;
+			break;
+		case 'p':
+			progress = PROGRESS_ON;
+			break;
 		case 'V':
 			print_version();
 			return 0;
@@ -110,6 +128,7 @@ main(int argc, char *argv[])
 	if (quiet)
 		mode = IM_QUIET;
 	out_open(NULL, 0);
+	progress_start(progress, progress_input_size(argc, argv), "packets");
 	if (mode == IM_CSV)
 		insp_csv_header();
 	else if (mode == IM_RECORDS)
@@ -122,6 +141,7 @@ main(int argc, char *argv[])
 		if (st > status)
 			status = st;
 	}
+	progress_end();
 	out_close();
 	return status;
 }

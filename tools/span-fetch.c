@@ -13,6 +13,7 @@
 #include "chrome_in.h"
 #include "diag.h"
 #include "fetch.h"
+#include "progress.h"
 #include "record.h"
 #include "store.h"
 #include "timearg.h"
@@ -24,6 +25,7 @@ usage(FILE *f, int status)
 	fputs("usage: span-fetch [--db PATH|URI] -p PROCESS_ID "
 	    "[--start-time T]\n"
 	    "                  [--end-time T] [--spans thread|async|both]\n"
+	    "                  [--progress | --no-progress]\n"
 	    "       span-fetch [--db PATH|URI] --list-processes\n"
 	    "       span-fetch [-k] --chrome FILE\n", f);
 	if (f == stdout)
@@ -39,7 +41,10 @@ usage(FILE *f, int status)
 		    "  -k, --keep-going     --chrome: skip bad events, "
 		    "exit 65\n"
 		    "  -l, --list-processes one process record per process\n"
+		    "  --no-progress        never show progress\n"
 		    "  -p, --process-id ID  the process to fetch\n"
+		    "  --progress           show progress on stderr even off a "
+		    "terminal\n"
 		    "  --spans WHICH        thread, async or both (default "
 		    "both)\n"
 		    "  --start-time T       start of the range: RFC 3339 or "
@@ -77,6 +82,8 @@ spansopt(const char *s)
 
 enum { FETCH, LIST, CHROME };
 
+static enum progress_mode progress = PROGRESS_AUTO;
+
 static const struct option longopts[] = {
 	{ "chrome", required_argument, NULL, 'c' },
 	{ "db", required_argument, NULL, 'd' },
@@ -84,7 +91,9 @@ static const struct option longopts[] = {
 	{ "help", no_argument, NULL, 'h' },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "list-processes", no_argument, NULL, 'l' },
+	{ "no-progress", no_argument, NULL, 'P' },
 	{ "process-id", required_argument, NULL, 'p' },
+	{ "progress", no_argument, NULL, 'R' },
 	{ "spans", required_argument, NULL, 'S' },
 	{ "start-time", required_argument, NULL, 's' },
 	{ "version", no_argument, NULL, 'V' },
@@ -108,6 +117,8 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		case 'k': diag_keep_going = 1; break;
 		case 'l': list = 1; break;
 		case 'p': o->pid = optarg; break;
+		case 'P': progress = PROGRESS_OFF; break;
+		case 'R': progress = PROGRESS_ON; break;
 		case 'S': o->spans = spansopt(optarg); break;
 		case 's': o->start = timeopt("--start-time", optarg);
 			o->ranged = 1; break;
@@ -156,10 +167,12 @@ main(int argc, char *argv[])
 		db = "telemetry.db";
 	st = store_open(db);
 	out_open(NULL, 0);
+	progress_start(progress, 0, "records");
 	if (mode == LIST)
 		fetch_list(st);
 	else
 		fetch_process(st, &o);
+	progress_end();
 	store_close(st);
 	out_close();
 	return 0;

@@ -12,6 +12,7 @@
 #include "gen.h"
 #include "merge.h"
 #include "num.h"
+#include "progress.h"
 #include "record.h"
 #include "spanrec.h"
 #include "store.h"
@@ -27,11 +28,14 @@ usage(FILE *f, int status)
 	    "[--async N]\n"
 	    "                [--open N] [--orphan-percent N] "
 	    "[--start-time T]\n"
-	    "                [--unique-names]\n", f);
+	    "                [--unique-names] [--progress | --no-progress]\n", f);
 	if (f == stdout)
 		fputs("\n"
 		    "  --async N          async spans in all (default: spans "
 		    "/ 4)\n"
+		    "  --no-progress      never show progress\n"
+		    "  --progress         show progress on stderr even off a "
+		    "terminal\n"
 		    "  --db PATH|URI      write a store: SQLite file or "
 		    "postgresql:// URI\n"
 		    "                     (default: records to standard "
@@ -104,6 +108,7 @@ static void
 gen_records(struct gen *g)
 {
 	size_t n = 0, i;
+	uint64_t rows = 0;
 	struct gsrc **src;
 	struct merge *m;
 	struct gev *ev;
@@ -135,6 +140,7 @@ gen_records(struct gen *g)
 			merge_push(m, ev[i].ts, i);
 	while (merge_pop(m, &i, NULL)) {
 		write_row(&ev[i]);
+		progress_update(out_bytes(), ++rows);
 		if (gsrc_next(src[i], &ev[i]))
 			merge_push(m, ev[i].ts, i);
 	}
@@ -201,10 +207,13 @@ put_event(struct store *st, const struct gev *ev)
 static void
 put_source(struct store *st, struct gsrc *s)
 {
+	static uint64_t rows;
 	struct gev ev;
 
-	while (gsrc_next(s, &ev))
+	while (gsrc_next(s, &ev)) {
 		put_event(st, &ev);
+		progress_update(0, ++rows);
+	}
 	gsrc_free(s);
 }
 
@@ -233,9 +242,11 @@ static const struct option longopts[] = {
 	{ "depth", required_argument, NULL, 'D' },
 	{ "force", no_argument, NULL, 'f' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "no-progress", no_argument, NULL, 1001 },
 	{ "open", required_argument, NULL, 'o' },
 	{ "orphan-percent", required_argument, NULL, 'O' },
 	{ "processes", required_argument, NULL, 'P' },
+	{ "progress", no_argument, NULL, 1000 },
 	{ "seed", required_argument, NULL, 'S' },
 	{ "spans", required_argument, NULL, 's' },
 	{ "start-time", required_argument, NULL, 'T' },
@@ -244,6 +255,8 @@ static const struct option longopts[] = {
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
 };
+
+static enum progress_mode progress = PROGRESS_AUTO;
 
 static void
 options(int argc, char *argv[], struct gen_opts *o, const char **db,
@@ -281,6 +294,8 @@ options(int argc, char *argv[], struct gen_opts *o, const char **db,
 			break;
 		case 'u': o->unique_names = 1; break;
 		case 'V': print_version(); exit(0);
+		case 1000: progress = PROGRESS_ON; break;
+		case 1001: progress = PROGRESS_OFF; break;
 		default: usage(stderr, EX_USAGE);
 		}
 	}
@@ -307,10 +322,13 @@ main(int argc, char *argv[])
 	if (o.async < 0)
 		o.async = o.spans / 4;
 	g = gen_new(&o);
+	progress_start(progress, 0, "rows");
+	progress_total_count((uint64_t)o.spans + 2 * (uint64_t)o.async);
 	if (db)
 		gen_store(g, db, force);
 	else
 		gen_records(g);
+	progress_end();
 	gen_free(g);
 	return 0;
 }
