@@ -10,6 +10,7 @@
  * lock round trip per batch (at most one per 64 KiB read).
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,7 +29,7 @@
 #define BATCH_ITEMS 1024
 
 struct cfeed {
-	int fd;
+	int fd, wake[2];	/* wake: written to stop a waiting thread */
 	pthread_t th;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
@@ -170,20 +171,28 @@ csv_fail(struct cfeed *f, const char *why)
 }
 
 /*
- * Reads a block: 1, or 0 at the end, or -1 (errno) on a read error. The
- * thread can be cancelled only here, in read(), where it holds no lock.
+ * Reads a block: 1, or 0 at the end, or -1 (errno) on a read error, or -2
+ * when told to stop. It waits in poll() on the input and on the wake-up
+ * pipe, so that a reader closed early never leaves it blocked in read().
  */
 static int
 fill(struct cfeed *f)
 {
+	struct pollfd pf[2] = { { f->fd, POLLIN, 0 }, { f->wake[0], POLLIN, 0 } };
 	ssize_t n;
-	int old;
 
-	do {
-		pthread_setcancelstate(PTHREAD_CANCEL_ENABLE, &old);
+	for (;;) {
+		if (poll(pf, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		if (pf[1].revents)
+			return -2;
 		n = read(f->fd, f->buf, BLOCK);
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
-	} while (n < 0 && errno == EINTR);
+		if (n >= 0 || errno != EINTR)
+			break;
+	}
 	if (n < 0)
 		return -1;
 	f->len = (size_t)n;
@@ -257,9 +266,8 @@ static void *
 run(void *arg)
 {
 	struct cfeed *f = arg;
-	int st, old;
+	int st;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 	f->cur = &f->b[0];
 	for (;;) {
 		/* records read so far go over before a read that may block */
@@ -272,6 +280,8 @@ run(void *arg)
 		if (batch_full(f) && !publish(f))
 			return NULL;
 	}
+	if (st == -2)
+		return NULL;
 	if (st < 0) {
 		add_item(f, IT_READERR)->err = errno;
 	} else {
@@ -290,6 +300,8 @@ cf_start(int fd)
 	struct cfeed *f = xcalloc(1, sizeof(*f));
 
 	f->fd = fd;
+	if (pipe(f->wake) < 0)
+		die(EX_OSERR, "pipe:");
 	f->line = f->recstart = 1;
 	f->buf = xmalloc(BLOCK);
 	parser_init(f);
@@ -334,6 +346,8 @@ free_feed(struct cfeed *f)
 		free(f->b[i].items);
 	}
 	csv_free(&f->p);
+	close(f->wake[0]);
+	close(f->wake[1]);
 	pthread_mutex_destroy(&f->mu);
 	pthread_cond_destroy(&f->cv);
 	free(f->buf);
@@ -342,8 +356,8 @@ free_feed(struct cfeed *f)
 
 /*
  * Stops the thread wherever it is: waiting for a free batch it sees the
- * flag; blocked in read() on a pipe that may never end, it is cancelled
- * (the one place it can be). Then it is joined and everything freed.
+ * flag; waiting for input it sees the wake-up pipe. Then it is joined and
+ * everything freed.
  */
 void
 cf_stop(struct cfeed *f)
@@ -352,7 +366,8 @@ cf_stop(struct cfeed *f)
 	f->stop = 1;
 	pthread_cond_broadcast(&f->cv);
 	pthread_mutex_unlock(&f->mu);
-	pthread_cancel(f->th);
+	if (write(f->wake[1], "", 1) < 0)
+		warnmsg("wake-up pipe:");
 	pthread_join(f->th, NULL);
 	free_feed(f);
 }
