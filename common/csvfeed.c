@@ -10,6 +10,7 @@
  * lock round trip per batch (at most one per 64 KiB read).
  */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -46,13 +47,21 @@ struct cfeed {
 	unsigned long line, recstart;
 };
 
-/* libcsv's buffer grows through this: refusing is how a field is capped. */
+/*
+ * libcsv's field buffer grows through this, a block of 128 bytes at a
+ * time: the block is doubled here so that a long field costs a few copies,
+ * not thousands, and refusing past MAXFIELD is how a field is capped.
+ */
 static void *
 capped_realloc(void *p, size_t n)
 {
+	size_t want = n < 4096 ? n : 2 * n;
+
 	if (n > MAXFIELD + 2)
 		return NULL;
-	return realloc(p, n);
+	if (p && n <= malloc_usable_size(p))
+		return p;
+	return realloc(p, want < MAXFIELD + 2 ? want : MAXFIELD + 2);
 }
 
 /* RFC 4180 keeps spaces around fields; libcsv trims them unless told. */
