@@ -346,25 +346,9 @@ end_event(struct track *t, int64_t ts, const struct record *r)
 /* ---- fields ---- */
 
 static int
-get_i64(const struct record *r, enum col c, int64_t *v)
-{
-	const char *why;
-
-	if (r->len[c] == 0) {
-		rec_error(r, c, "missing");
-		return 0;
-	}
-	if ((why = num_i64(r->v[c], v))) {
-		rec_error(r, c, "'%s' %s", r->v[c], why);
-		return 0;
-	}
-	return 1;
-}
-
-static int
 get_ts(const struct record *r, int64_t *ts)
 {
-	if (!get_i64(r, C_TS, ts))
+	if (!rec_i64(r, C_TS, ts))
 		return 0;
 	if (*ts < 0) {
 		rec_error(r, C_TS, "%" PRId64 " is negative (Perfetto drops "
@@ -460,7 +444,7 @@ span_record(const struct record *r)
 	if (!get_ts(r, &p.ts))
 		return;
 	if (r->kind == K_SLICE || r->kind == K_ASYNC) {
-		if (!get_i64(r, C_DUR, &p.dur))
+		if (!rec_i64(r, C_DUR, &p.dur))
 			return;
 		if (p.dur < 0) {
 			rec_error(r, C_DUR, "%" PRId64 " is negative", p.dur);

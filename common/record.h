@@ -51,6 +51,10 @@ unsigned long rec_column(const struct record *r, enum col c);
 
 enum kind kind_parse(const char *s);
 
+/* recfield.c: a required int64 field; 0 when it is missing or no integer,
+ * after reporting that through diag. */
+int rec_i64(const struct record *r, enum col c, int64_t *v);
+
 /* Writing: the canonical header once, then records, quoted as needed. */
 void rec_write_header(void);
 void rec_write(const struct record *r);

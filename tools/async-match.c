@@ -401,22 +401,6 @@ static const struct ln_ops ops = { emit, release };
 
 /* ---- input ---- */
 
-static int
-get_ts(const struct record *r, int64_t *ts)
-{
-	const char *why;
-
-	if (r->len[C_TS] == 0) {
-		rec_error(r, C_TS, "missing");
-		return 0;
-	}
-	if ((why = num_i64(r->v[C_TS], ts))) {
-		rec_error(r, C_TS, "'%s' %s", r->v[C_TS], why);
-		return 0;
-	}
-	return 1;
-}
-
 /* Events' times give the input's first and last, for orphans. */
 static void
 note_ts(int64_t ts)
@@ -516,7 +500,7 @@ async_event(const struct record *r)
 	int64_t ts;
 	struct proc *p;
 
-	if (!get_ts(r, &ts))
+	if (!rec_i64(r, C_TS, &ts))
 		return;
 	if (have_now && ts < now) {
 		rec_error(r, C_TS, "%" PRId64 " is before %" PRId64 " at line "
