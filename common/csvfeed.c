@@ -43,6 +43,7 @@ struct cfeed {
 	struct cbatch *cur;
 	char *buf;
 	size_t len, pos, curfirst, rawstart;
+	int linebad;			/* the line(s) have NUL or bad UTF-8 */
 	uint64_t consumed;
 	unsigned long line, recstart;
 };
@@ -122,7 +123,7 @@ on_field(void *s, size_t n, void *data)
 	b->alen += n + 1;
 }
 
-/* A record is complete: its fields are checked for NUL and UTF-8 here. */
+/* A record is complete: a field with a NUL byte or bad UTF-8 is marked. */
 static void
 on_record(int c, void *data)
 {
@@ -135,7 +136,8 @@ on_record(int c, void *data)
 	it->nf = b->nf - f->curfirst;
 	it->raw = f->rawstart;
 	it->rawlen = b->rawlen - f->rawstart;
-	for (size_t i = 0; i < it->nf && it->bad < 0; i++) {
+	/* fields are parts of their lines: only a bad line needs a look */
+	for (size_t i = 0; f->linebad && i < it->nf && it->bad < 0; i++) {
 		size_t k = it->first + i;
 		size_t ok = utf8_valid(b->arena + b->foff[k], b->flen[k]);
 
@@ -224,8 +226,11 @@ feed_line(struct cfeed *f)
 	if (f->p.pstate == 0 && f->cur->nf == f->curfirst) {	/* a new line */
 		f->recstart = f->line;
 		f->rawstart = f->cur->rawlen;
+		f->linebad = 0;
 	}
 	raw_append(f->cur, s, n);
+	if (utf8_valid(s, n) < n)
+		f->linebad = 1;
 	f->pos += n;
 	f->consumed += n;
 	if (csv_parse(&f->p, s, n, on_field, on_record, f) != n)

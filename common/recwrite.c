@@ -4,6 +4,11 @@
 #include "record.h"
 #include "util.h"
 
+/* Bytes that make a field quoted. */
+static const unsigned char special[256] = {
+	['"'] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1,
+};
+
 void
 rec_write_header(void)
 {
@@ -11,27 +16,34 @@ rec_write_header(void)
 		rec_field(col_names[c], strlen(col_names[c]), c == NCOLS - 1);
 }
 
-/* Quotes a field that holds a comma, a quote or a line end. */
+/*
+ * Quotes a field that holds a comma, a quote or a line end. Room for the
+ * worst case (every byte a doubled quote) is taken at once, so the field is
+ * written straight into the output buffer.
+ */
 void
 rec_field(const char *s, size_t n, int last)
 {
+	char *o = out_reserve(2 * n + 3), *start = o;
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r')
+		if (special[(unsigned char)s[i]])
 			break;
 	if (i == n) {
-		out_put(s, n);
+		memcpy(o, s, n);
+		o += n;
 	} else {
-		out_putc('"');
+		*o++ = '"';
 		for (i = 0; i < n; i++) {
 			if (s[i] == '"')
-				out_putc('"');
-			out_putc(s[i]);
+				*o++ = '"';
+			*o++ = s[i];
 		}
-		out_putc('"');
+		*o++ = '"';
 	}
-	out_putc(last ? '\n' : ',');
+	*o++ = last ? '\n' : ',';
+	out_commit((size_t)(o - start));
 }
 
 void
