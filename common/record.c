@@ -12,6 +12,7 @@
 #include "csvfeed.h"
 #include "diag.h"
 #include "record.h"
+#include "utf8.h"
 #include "util.h"
 
 #define MAXIN 64			/* input columns of a header */
@@ -141,6 +142,33 @@ canonical_map(struct reader *rd)
 	rd->nmap = NCOLS;
 }
 
+/*
+ * The parsing thread names the first field with a NUL byte or bad UTF-8;
+ * when that column is ignored, the fields after it are checked here, so
+ * that a bad byte in a column that is read is never let through.
+ */
+static int
+check_text(const struct reader *rd, const struct citem *it,
+    const struct record *r)
+{
+	for (size_t i = (size_t)it->bad; i < it->nf; i++) {
+		int c = rd->map[i];
+		size_t off;
+
+		if (c < 0)
+			continue;
+		off = i == (size_t)it->bad ? it->badoff :
+		    utf8_valid(r->v[c], r->len[c]);
+		if (off == r->len[c])
+			continue;
+		pos_error(rd->name, it->line, rec_column(r, c), c,
+		    r->v[c][off] ? "not valid UTF-8 (byte %zu of the field)" :
+		    "a NUL byte (byte %zu of the field)", off + 1);
+		return 0;
+	}
+	return 1;
+}
+
 /* Fills r from the record item it; 0 (reported) if it is not valid. */
 static int
 fill_record(struct reader *rd, const struct citem *it, struct record *r)
@@ -167,16 +195,7 @@ fill_record(struct reader *rd, const struct citem *it, struct record *r)
 		r->len[c] = rd->b->flen[it->first + i];
 	}
 	r->kind = kind_parse(r->v[C_KIND]);
-	if (it->bad >= 0 && rd->map[it->bad] >= 0) {
-		int c = rd->map[it->bad];
-
-		pos_error(rd->name, it->line, rec_column(r, c), c,
-		    r->v[c][it->badoff] ? "not valid UTF-8 (byte %zu of the "
-		    "field)" : "a NUL byte (byte %zu of the field)",
-		    it->badoff + 1);
-		return 0;
-	}
-	return 1;
+	return it->bad < 0 || check_text(rd, it, r);
 }
 
 /* The next item, from the next batch when this one is done. */
