@@ -92,9 +92,13 @@ put_pev(struct track *t, const struct pev *p, enum tev_type type)
 		.type = type, .ts = p->ts,
 		.name = n->arena + p->name, .cat = n->arena + p->cat,
 		.file = n->arena + p->src, .line = p->srcline, .args = p->args,
-		.flows = n->fl + p->flows, .nflows = p->nflows,
-		.flows_end = n->fl + p->ends, .nflows_end = p->nends,
+		.nflows = p->nflows, .nflows_end = p->nends,
 	};
+
+	if (n->fl) {		/* no flows yet: no array (NULL + 0 is UB) */
+		e.flows = n->fl + p->flows;
+		e.flows_end = n->fl + p->ends;
+	}
 
 	tw_event(seq_of(t), &e);
 	t->nest->last = p->ts;
