@@ -43,8 +43,15 @@ finish_early(void)
 	enc_finish();
 }
 
-int
-main(int argc, char *argv[])
+struct opts {
+	const char *output;
+	int absolute, json;
+	enum progress_mode progress;
+};
+
+/* The options into o; returns the index of the first operand. */
+static int
+options(int argc, char *argv[], struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "absolute-ts", no_argument, NULL, 'A' },
@@ -57,21 +64,16 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *output = NULL;
-	int absolute = 0, json = 0, c;
-	enum progress_mode progress = PROGRESS_AUTO;
-	unsigned long open_begins;
-	uint64_t done = 0, records = 0;
+	int c;
 
-	setprogname(argv[0]);
 	while ((c = getopt_long(argc, argv, "hko:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'A':
-			absolute = 1;
+			o->absolute = 1;
 			break;
 		case 'F':
-			json = strcmp(optarg, "json") == 0;
-			if (!json && strcmp(optarg, "proto") != 0) {
+			o->json = strcmp(optarg, "json") == 0;
+			if (!o->json && strcmp(optarg, "proto") != 0) {
 				warnmsg("--format: '%s' is not proto or json",
 				    optarg);
 				usage(EX_USAGE);
@@ -84,33 +86,32 @@ main(int argc, char *argv[])
 			diag_keep_going = 1;
 			break;
 		case 'o':
-			output = optarg;
+			o->output = optarg;
 			break;
 		case 'P':
-			progress = PROGRESS_OFF;
+			o->progress = PROGRESS_OFF;
 			break;
 		case 'p':
-			progress = PROGRESS_ON;
+			o->progress = PROGRESS_ON;
 			break;
 		case 'V':
 			print_version();
-			return 0;
+			exit(0);
 		default:
 			usage(EX_USAGE);
 		}
 	}
-	argc -= optind;
-	argv += optind;
+	return optind;
+}
 
-	out_open(output, !json);
-	if (json)
-		cj_begin();
-	else
-		enc_init(absolute);
-	diag_atfatal(json ? cj_finish : finish_early);
-	progress_start(progress, progress_input_size(argc, argv), "records");
-	for (int i = 0; i < (argc ? argc : 1); i++) {
-		struct reader *rd = rd_open(argc ? argv[i] : "-");
+/* Every record of every input, in turn, to the trace or the JSON. */
+static void
+encode_inputs(int n, char *names[], int json)
+{
+	uint64_t done = 0, records = 0;
+
+	for (int i = 0; i < (n ? n : 1); i++) {
+		struct reader *rd = rd_open(n ? names[i] : "-");
 		struct record r;
 		int st;
 
@@ -124,9 +125,31 @@ main(int argc, char *argv[])
 		done += rd_bytes(rd);
 		rd_close(rd);
 	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct opts o = { .progress = PROGRESS_AUTO };
+	unsigned long open_begins;
+	int first;
+
+	setprogname(argv[0]);
+	first = options(argc, argv, &o);
+	argc -= first;
+	argv += first;
+
+	out_open(o.output, !o.json);
+	if (o.json)
+		cj_begin();
+	else
+		enc_init(o.absolute);
+	diag_atfatal(o.json ? cj_finish : finish_early);
+	progress_start(o.progress, progress_input_size(argc, argv), "records");
+	encode_inputs(argc, argv, o.json);
 	progress_end();
 	diag_atfatal(NULL);
-	open_begins = json ? (cj_finish(), 0) : enc_finish();
+	open_begins = o.json ? (cj_finish(), 0) : enc_finish();
 	if (open_begins)
 		warnmsg("warning: %lu begin record%s never ended; the trace "
 		    "shows %s as not finished", open_begins,
