@@ -20,6 +20,7 @@
 #include <csv.h>
 
 #include "csvfeed.h"
+#include "sig.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -183,23 +184,27 @@ csv_fail(struct cfeed *f, const char *why)
 
 /*
  * Reads a block: 1, or 0 at the end, or -1 (errno) on a read error, or -2
- * when told to stop. It waits in poll() on the input and on the wake-up
- * pipe, so that a reader closed early never leaves it blocked in read().
+ * when told to stop, or -3 after a signal (sig.h). It waits in poll() on
+ * the input, the wake-up pipe and the signal pipe, so that a reader closed
+ * early or a signal never leaves it blocked in read().
  */
 static int
 fill(struct cfeed *f)
 {
-	struct pollfd pf[2] = { { f->fd, POLLIN, 0 }, { f->wake[0], POLLIN, 0 } };
+	struct pollfd pf[3] = { { f->fd, POLLIN, 0 }, { f->wake[0], POLLIN, 0 },
+	    { sig_fd(), POLLIN, 0 } };
 	ssize_t n;
 
 	for (;;) {
-		if (poll(pf, 2, -1) < 0) {
+		if (poll(pf, 3, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -1;
 		}
 		if (pf[1].revents)
 			return -2;
+		if (pf[2].revents)
+			return -3;
 		n = read(f->fd, f->buf, BLOCK);
 		if (n >= 0 || errno != EINTR)
 			break;
@@ -296,7 +301,9 @@ run(void *arg)
 	}
 	if (st == -2)
 		return NULL;
-	if (st < 0) {
+	if (st == -3) {
+		add_item(f, IT_END);	/* rd_next sees the signal and stops */
+	} else if (st < 0) {
 		add_item(f, IT_READERR)->err = errno;
 	} else {
 		if (csv_fini(&f->p, on_field, on_record, f) != 0)

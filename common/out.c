@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "sig.h"
 #include "util.h"
 
 #define OUTBUF (1 << 20)
@@ -72,6 +73,7 @@ out_open(const char *path, int refuse_tty)
 			    "terminal; redirect stdout or use -o FILE");
 	}
 	signal(SIGPIPE, SIG_IGN);
+	sig_init();
 	out.cap = OUTBUF;
 	out.buf = xmalloc(out.cap);
 	atexit(out_atexit);

@@ -12,6 +12,7 @@
 #include "csvfeed.h"
 #include "diag.h"
 #include "record.h"
+#include "sig.h"
 #include "utf8.h"
 #include "util.h"
 
@@ -219,9 +220,11 @@ rd_next(struct reader *rd, struct record *r)
 	for (;;) {
 		const struct citem *it;
 
+		sig_check();	/* between records: a place to stop */
 		if (rd->ended)
 			return 0;
 		it = next_item(rd);
+		sig_check();	/* woken by a signal while waiting */
 		rd->consumed = it->consumed;
 		switch (it->type) {
 		case IT_END:

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "sig.h"
 #include "util.h"
 
 /* Bytes that make a field quoted. */
@@ -44,6 +45,8 @@ rec_field(const char *s, size_t n, int last)
 	}
 	*o++ = last ? '\n' : ',';
 	out_commit((size_t)(o - start));
+	if (last)
+		sig_check();	/* a whole record: a place to stop */
 }
 
 void

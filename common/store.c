@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "sig.h"
 #include "store_impl.h"
 #include "util.h"
 
@@ -63,6 +64,7 @@ store_open(const char *db)
 struct store *
 store_create(const char *db, int replace)
 {
+	sig_init();
 	return store_is_pg(db) ? store_pg_ops.create(db, replace)
 	    : store_sqlite_ops.create(db, replace);
 }
@@ -132,5 +134,6 @@ sq_finish(struct sq *q)
 void
 store_insert(struct store *st, enum store_table t, const struct sval *v)
 {
+	sig_check();		/* between rows: a place to stop */
 	st->ops->insert(st, t, v);
 }

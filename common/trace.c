@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "pbfast.h"
+#include "sig.h"
 #include "strmap.h"
 #include "trace.h"
 #include "util.h"
@@ -83,6 +84,7 @@ pb_put_packet(const ProtobufCMessage *packet)
 	n = 1 + pb_varint(p + 1, size);
 	n += fast ? pbfast_pack(tp, p + n) : protobuf_c_message_pack(packet, p + n);
 	out_commit(n);
+	sig_check();		/* a whole packet: a place to stop */
 }
 
 struct seq *

@@ -8,12 +8,14 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <zlib.h>
 
+#include "sig.h"
 #include "tracein.h"
 #include "util.h"
 
@@ -30,14 +32,22 @@ struct tracein {
 	uint64_t raw;			/* bytes read from fd */
 };
 
+/*
+ * Reads are made between packets: a signal (sig.h) that comes while one
+ * waits for input ends the run here, through poll() on the signal pipe.
+ */
 static ssize_t
 readfd(struct tracein *ti, uint8_t *p, size_t n)
 {
+	struct pollfd pf[2] = { { ti->fd, POLLIN, 0 }, { sig_fd(), POLLIN, 0 } };
 	ssize_t r;
 
-	do
+	do {
+		sig_check();
+		(void)poll(pf, 2, -1);	/* a failure shows in read() */
+		sig_check();
 		r = read(ti->fd, p, n);
-	while (r < 0 && errno == EINTR);
+	} while (r < 0 && errno == EINTR);
 	if (r > 0)
 		ti->raw += (uint64_t)r;
 	return r;
