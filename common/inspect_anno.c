@@ -47,10 +47,13 @@ scan(struct insp *in, const uint8_t *p, size_t n, struct aval *a)
 			a->has_children = (int)f.num;
 		} else if ((f.num >= 2 && f.num <= 9) || f.num == 14 ||
 		    f.num == 17) {
+			/* only what the wire type sets: f keeps stale bytes */
 			a->kind = (int)f.num;
-			a->v = f.v;
-			a->data = f.data;
-			a->len = f.data ? f.len : 0;
+			a->v = f.wt == PB_LEN ? 0 : f.v;
+			a->data = f.wt == PB_LEN ? f.data : NULL;
+			a->len = a->data ? f.len : 0;
+			if ((f.num == 6 || f.num == 9) && !a->data)
+				a->kind = -1;	/* a string that is none */
 		}
 	}
 	if (r < 0)
