@@ -29,6 +29,7 @@
 #define NBATCH 4
 #define BATCH_BYTES (256 * 1024)
 #define BATCH_ITEMS 1024
+#define MAXFIELDS 256			/* fields kept of one record */
 
 struct cfeed {
 	int fd, wake[2];	/* wake: written to stop a waiting thread */
@@ -44,6 +45,7 @@ struct cfeed {
 	struct cbatch *cur;
 	char *buf;
 	size_t len, pos, curfirst, rawstart;
+	size_t extra;			/* fields past MAXFIELDS, counted */
 	int linebad;			/* the line(s) have NUL or bad UTF-8 */
 	uint64_t consumed;
 	unsigned long line, recstart;
@@ -103,10 +105,21 @@ add_item(struct cfeed *f, int type)
 	return it;
 }
 
+/*
+ * A record of more than MAXFIELDS fields is an error whatever its header
+ * (record.c reads at most 64 columns): the rest are counted, not kept, so
+ * a line of a hundred million commas costs no more memory than its text.
+ */
 static void
 on_field(void *s, size_t n, void *data)
 {
-	struct cbatch *b = ((struct cfeed *)data)->cur;
+	struct cfeed *f = data;
+	struct cbatch *b = f->cur;
+
+	if (b->nf - f->curfirst >= MAXFIELDS) {
+		f->extra++;
+		return;
+	}
 
 	if (b->acap - b->alen < n + 1) {
 		b->acap = (b->acap + n + 1) * 2;
@@ -134,11 +147,12 @@ on_record(int c, void *data)
 
 	(void)c;
 	it->first = f->curfirst;
-	it->nf = b->nf - f->curfirst;
+	it->nf = b->nf - f->curfirst + f->extra;
 	it->raw = f->rawstart;
 	it->rawlen = b->rawlen - f->rawstart;
 	/* fields are parts of their lines: only a bad line needs a look */
-	for (size_t i = 0; f->linebad && i < it->nf && it->bad < 0; i++) {
+	for (size_t i = 0; f->linebad && i < b->nf - f->curfirst && it->bad < 0;
+	    i++) {
 		size_t k = it->first + i;
 		size_t ok = utf8_valid(b->arena + b->foff[k], b->flen[k]);
 
@@ -148,6 +162,7 @@ on_record(int c, void *data)
 		}
 	}
 	f->curfirst = b->nf;
+	f->extra = 0;
 	f->recstart = f->line;		/* fixed up at the next line */
 }
 
@@ -179,6 +194,7 @@ csv_fail(struct cfeed *f, const char *why)
 	csv_free(&f->p);
 	parser_init(f);
 	f->cur->nf = f->curfirst;	/* drop the half-parsed record */
+	f->extra = 0;
 	f->recstart = f->line;
 }
 

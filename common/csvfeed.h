@@ -17,7 +17,8 @@ enum { IT_RECORD, IT_ERROR, IT_END, IT_READERR };
 struct citem {
 	int type;
 	unsigned long line;	/* the line the record (or error) starts on */
-	size_t first, nf;	/* IT_RECORD: its fields in foff[], flen[] */
+	size_t first, nf;	/* IT_RECORD: its fields in foff[], flen[]
+				 * (nf counts all; 256 at most are kept) */
 	size_t raw, rawlen;	/* its line(s) of text in raw[] */
 	int bad;		/* a field with a NUL byte or bad UTF-8, or -1 */
 	size_t badoff;		/* the byte where it goes wrong */
