@@ -46,6 +46,7 @@ struct cfeed {
 	char *buf;
 	size_t len, pos, curfirst, rawstart;
 	size_t extra;			/* fields past MAXFIELDS, counted */
+	int skipping;			/* after an error: to the line's end */
 	int linebad;			/* the line(s) have NUL or bad UTF-8 */
 	uint64_t consumed;
 	unsigned long line, recstart;
@@ -186,16 +187,40 @@ csv_why(struct cfeed *f)
 	    "text after a closing quote)";
 }
 
-/* A CSV syntax error: an item, then a fresh parser at the next line. */
+/*
+ * A CSV syntax error: an item, then a fresh parser at the next line; the
+ * rest of this line, if it goes on past the bytes given, is skipped.
+ */
 static void
-csv_fail(struct cfeed *f, const char *why)
+csv_fail(struct cfeed *f, const char *why, int at_eol)
 {
 	add_item(f, IT_ERROR)->msg = why;
 	csv_free(&f->p);
 	parser_init(f);
 	f->cur->nf = f->curfirst;	/* drop the half-parsed record */
+	f->cur->rawlen = f->rawstart;
 	f->extra = 0;
 	f->recstart = f->line;
+	f->skipping = !at_eol;
+}
+
+/*
+ * The length of the line at s (n bytes), its line end included: it ends
+ * at LF or at a CR not followed by LF. *eol tells whether it has an end.
+ */
+static size_t
+line_len(const char *s, size_t n, int *eol)
+{
+	const char *nl = memchr(s, '\n', n);
+	size_t len = nl ? (size_t)(nl - s) + 1 : n;
+	const char *cr = memchr(s, '\r', len);
+
+	*eol = nl != NULL;
+	if (cr && cr + 1 < s + n && cr[1] != '\n') {
+		*eol = 1;
+		return (size_t)(cr - s) + 1;
+	}
+	return len;
 }
 
 /*
@@ -241,9 +266,17 @@ static void
 feed_line(struct cfeed *f)
 {
 	const char *s = f->buf + f->pos;
-	const char *nl = memchr(s, '\n', f->len - f->pos);
-	size_t n = nl ? (size_t)(nl - s) + 1 : f->len - f->pos;
+	int nl;
+	size_t n = line_len(s, f->len - f->pos, &nl);
 
+	if (f->skipping) {		/* the rest of a line with an error */
+		f->pos += n;
+		f->consumed += n;
+		f->line += nl;
+		f->recstart = f->line;
+		f->skipping = !nl;
+		return;
+	}
 	if (f->p.pstate == 0 && f->cur->nf == f->curfirst) {	/* a new line */
 		f->recstart = f->line;
 		f->rawstart = f->cur->rawlen;
@@ -255,7 +288,7 @@ feed_line(struct cfeed *f)
 	f->pos += n;
 	f->consumed += n;
 	if (csv_parse(&f->p, s, n, on_field, on_record, f) != n)
-		csv_fail(f, csv_why(f));
+		csv_fail(f, csv_why(f), nl);
 	if (nl)
 		f->line++;
 	if (nl && f->p.pstate == 0 && f->cur->nf == f->curfirst)
@@ -324,7 +357,7 @@ run(void *arg)
 	} else {
 		if (csv_fini(&f->p, on_field, on_record, f) != 0)
 			csv_fail(f, "unterminated quoted field at the end of "
-			    "input");
+			    "input", 1);
 		add_item(f, IT_END);
 	}
 	publish(f);
