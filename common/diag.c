@@ -23,7 +23,7 @@ vreport(const char *what, const char *file, unsigned long line,
 	fprintf(stderr, " %s", what);
 	if (field >= 0)
 		fprintf(stderr, "%s: ", col_names[field]);
-	vfprintf(stderr, fmt, ap);
+	vmsg(fmt, ap);
 	fputc('\n', stderr);
 }
 

@@ -17,6 +17,9 @@ void die(int status, const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 2, 3)));
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vwarnmsg(const char *fmt, va_list ap);
+/* Prints fmt to stderr; a text over 400 bytes (a quoted field of 16 MiB)
+ * keeps its start and its end around "...". */
+void vmsg(const char *fmt, va_list ap);
 
 /* alloc.c: allocation that exits with EX_OSERR instead of returning NULL. */
 void *xmalloc(size_t n);
