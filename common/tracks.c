@@ -18,24 +18,30 @@ static struct strmap *bykey;
 static struct track **order;
 static size_t ntracks, cap;
 
-static size_t
-key(char *buf, size_t size, const char *kind, const char *a, const char *b,
+/* The key in a buffer of the file's, valid until the next call. */
+static const char *
+key(size_t *len, const char *kind, const char *a, const char *b,
     const char *c)
 {
+	static char *buf;
+	static size_t kcap;
 	const char *parts[4] = { kind, a, b, c };
 	size_t n = 0;
 
 	for (int i = 0; i < 4 && parts[i]; i++) {
-		size_t len = strlen(parts[i]);
+		size_t plen = strlen(parts[i]);
 
-		if (n + len + 1 > size)
-			die(EX_DATAERR, "identifier too long for a track key");
+		if (n + plen + 1 > kcap) {
+			kcap = (n + plen + 1) * 2;
+			buf = xrealloc(buf, kcap);
+		}
 		if (i > 0)
 			buf[n++] = '\0';
-		memcpy(buf + n, parts[i], len);
-		n += len;
+		memcpy(buf + n, parts[i], plen);
+		n += plen;
 	}
-	return n;
+	*len = n;
+	return buf;
 }
 
 /* The track under key k, made by init() when missing. */
@@ -68,8 +74,8 @@ lookup(const char *k, size_t n, enum tkind kind, const char *id, int literal)
 struct track *
 tk_process(const char *pid)
 {
-	char k[4096];
-	size_t n = key(k, sizeof(k), "process", pid, NULL, NULL);
+	size_t n;
+	const char *k = key(&n, "process", pid, NULL, NULL);
 	struct track *t = lookup(k, n, TK_PROCESS, pid, 0);
 
 	if (!t->pid)
@@ -80,8 +86,8 @@ tk_process(const char *pid)
 struct track *
 tk_thread(const char *pid, const char *tid)
 {
-	char k[4096];
-	size_t n = key(k, sizeof(k), "thread", pid, tid, NULL);
+	size_t n;
+	const char *k = key(&n, "thread", pid, tid, NULL);
 	struct track *t = lookup(k, n, TK_THREAD, tid, 0);
 
 	if (!t->parent) {
@@ -95,8 +101,8 @@ tk_thread(const char *pid, const char *tid)
 struct track *
 tk_custom(const char *id)
 {
-	char k[4096];
-	size_t n = key(k, sizeof(k), "track", id, NULL, NULL);
+	size_t n;
+	const char *k = key(&n, "track", id, NULL, NULL);
 
 	return lookup(k, n, TK_CUSTOM, id, 1);
 }
@@ -104,8 +110,8 @@ tk_custom(const char *id)
 struct track *
 tk_find_custom(const char *id)
 {
-	char k[4096];
-	size_t n = key(k, sizeof(k), "track", id, NULL, NULL);
+	size_t n;
+	const char *k = key(&n, "track", id, NULL, NULL);
 
 	return bykey ? sm_get(bykey, k, n) : NULL;
 }
@@ -113,8 +119,8 @@ tk_find_custom(const char *id)
 struct track *
 tk_counter(const char *pid, const char *group, const char *name)
 {
-	char k[4096];
-	size_t n = key(k, sizeof(k), "counter", pid, group, name);
+	size_t n;
+	const char *k = key(&n, "counter", pid, group, name);
 	struct track *t = lookup(k, n, TK_COUNTER, name, 0);
 
 	if (!t->parent && !t->written) {
