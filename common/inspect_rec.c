@@ -17,6 +17,7 @@
 
 #include "insp.h"
 #include "record.h"
+#include "utf8.h"
 #include "util.h"
 
 #define OUT_MAX (1 << 16)
@@ -491,11 +492,44 @@ irec_event(struct insp *in, const struct iev *e, size_t depth)
 	rb_push(r, &k);
 }
 
+/*
+ * A field as records need it, UTF-8 without NUL: a trace's strings are
+ * bytes, so a byte that is not UTF-8 becomes the code point of its value
+ * (Latin-1), as in args JSON, and a NUL becomes U+FFFD.
+ */
+static void
+field_out(const char *s, size_t n, int last)
+{
+	struct sbuf b = { 0 };
+	size_t ok;
+
+	if ((ok = utf8_valid(s, n)) == n) {
+		rec_field(s, n, last);
+		return;
+	}
+	do {
+		unsigned char c = (unsigned char)s[ok];
+
+		sb_put(&b, s, ok);
+		if (c == 0) {
+			sb_puts(&b, "\xEF\xBF\xBD");
+		} else {
+			sb_putc(&b, 0xc0 | c >> 6);
+			sb_putc(&b, 0x80 | (c & 0x3f));
+		}
+		s += ok + 1;
+		n -= ok + 1;
+	} while ((ok = utf8_valid(s, n)) < n);
+	sb_put(&b, s, n);
+	rec_field(b.p, b.n, last);
+	sb_free(&b);
+}
+
 static void
 emit(struct orec *o)
 {
 	for (int c = 0; c < NCOLS; c++)
-		rec_field(o->data + o->off[c], o->off[c + 1] - o->off[c],
+		field_out(o->data + o->off[c], o->off[c + 1] - o->off[c],
 		    c == NCOLS - 1);
 }
 
