@@ -81,7 +81,8 @@ put_end(struct track *t, int64_t ts)
 	struct tev e = { .type = TEV_END, .ts = ts };
 
 	tw_event(seq_of(t), &e);
-	t->nest->last = ts;
+	if (ts > t->nest->last)		/* an unsorted event never lowers it */
+		t->nest->last = ts;
 }
 
 static void
@@ -101,7 +102,8 @@ put_pev(struct track *t, const struct pev *p, enum tev_type type)
 	}
 
 	tw_event(seq_of(t), &e);
-	t->nest->last = p->ts;
+	if (p->ts > t->nest->last)
+		t->nest->last = p->ts;
 }
 
 /* Writes the ENDs of the slices that end at or before ts. */
