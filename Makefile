@@ -98,3 +98,16 @@ uninstall-sql:
 	for f in $(STORE_SQL); do rm -f $(DESTDIR)$(DATADIR)/$${f#sql/}; done
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
 .PHONY: install-sql uninstall-sql
+
+# --- hardening: fuzzing and memcheck -----------------------------------------
+# make fuzz builds the libFuzzer harnesses of tests/fuzz with clang in
+# FUZZ_BUILD and runs each for FUZZ_SECONDS (see tests/fuzz/run.sh);
+# make memcheck runs the tests with every tool under valgrind's memcheck.
+FUZZ_BUILD = build-fuzz
+FUZZ_SECONDS = 60
+fuzz:
+	@FUZZ_CPPFLAGS='$(CPPFLAGS)' FUZZ_LIBS='$(LIBS)' \
+	    sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
+memcheck: all $(UNIT_BINS)
+	@sh tests/memcheck.sh $(BUILD)
+.PHONY: fuzz memcheck

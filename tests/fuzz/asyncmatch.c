@@ -1,0 +1,197 @@
+/*
+ * Fuzzes async-match: its pairing and orphans (tools/async-match.c, built
+ * in here with its main renamed, to reach its state), the open-span table
+ * and the ended-id memory (pairs.c) and the lanes (lanes.c). The input's
+ * length picks the options: --orphans, a small --max-held, --start-time
+ * and --end-time. The output is read back and checked: every async span
+ * has a dur within int64 and lies on a lane declared before it, and on
+ * every lane the spans come in ts order and only nest or stay apart.
+ */
+#define main async_match_main
+#include "../../tools/async-match.c"
+#undef main
+
+#include "fuzz.h"
+
+struct lspan_out {
+	int64_t s, e;
+};
+
+struct lane_out {
+	struct lspan_out *v;
+	size_t n, cap;
+	int declared;
+};
+
+static void
+reset(void)
+{
+	struct proc *p, *next;
+
+	for (p = first_proc; p; p = next) {
+		next = p->next;
+		pt_free(p->open);
+		ln_free(p->ln);
+		for (size_t i = 0; i < p->nlane; i++)
+			free(p->lane[i].s);
+		free(p->lane);
+		free(p->group);
+		free(p->pid);
+		free(p);
+	}
+	sm_free(procs);
+	rc_free(recent);
+	procs = NULL;
+	recent = NULL;
+	first_proc = last_proc = cached = NULL;
+	open_head = open_tail = NULL;
+	held.held = 0;
+	now = earliest = latest = 0;
+	have_now = have_ts = 0;
+	now_line = unfinished = unstarted = 0;
+	unfinished_at = unstarted_at = unstarted_ts = 0;
+	unstarted_now = 0;
+	memset(&opt, 0, sizeof(opt));
+}
+
+static struct reader *rd;
+
+/* The tool's run(), with the reader where an exit leaves it reachable. */
+static void
+run_input(void *path)
+{
+	struct record r;
+	int st;
+
+	rd = rd_open(path);
+	rec_write_header();
+	while ((st = rd_next(rd, &r)) != 0) {
+		if (st < 0)
+			continue;
+		if (r.kind == K_ASYNC_BEGIN || r.kind == K_ASYNC_END)
+			async_event(&r);
+		else
+			pass_record(&r);
+	}
+	rd_close(rd);
+	rd = NULL;
+	finish();
+	report();
+}
+
+static int
+by_start(const void *a, const void *b)
+{
+	const struct lspan_out *x = a, *y = b;
+
+	if (x->s != y->s)
+		return x->s < y->s ? -1 : 1;
+	return x->e > y->e ? -1 : x->e < y->e;	/* outer first */
+}
+
+static void
+check_lane(const char *key, size_t n, void *val, void *arg)
+{
+	struct lane_out *l = val;
+	int64_t *stack = xreallocarray(NULL, l->n + 1, sizeof(*stack));
+	size_t depth = 0;
+
+	(void)key;
+	(void)n;
+	(void)arg;
+	for (size_t i = 1; i < l->n; i++)
+		if (l->v[i].s < l->v[i - 1].s)
+			abort();	/* not in ts order on its lane */
+	if (l->n > 0)
+		qsort(l->v, l->n, sizeof(*l->v), by_start);
+	for (size_t i = 0; i < l->n; i++) {
+		while (depth > 0 && stack[depth - 1] <= l->v[i].s)
+			depth--;
+		if (depth > 0 && l->v[i].e > stack[depth - 1])
+			abort();	/* crosses the end of an open span */
+		stack[depth++] = l->v[i].e;
+	}
+	free(stack);
+	free(l->v);
+	free(l);
+}
+
+static void
+read_back(void *arg)
+{
+	struct reader *rd = rd_open(arg);
+	struct strmap *lanes = sm_new();
+	struct record r;
+	int64_t ts, dur;
+	int st;
+
+	while ((st = rd_next(rd, &r)) != 0) {
+		void **slot;
+		struct lane_out *l;
+
+		if (st < 0)
+			abort();
+		if (r.kind != K_TRACK && r.kind != K_ASYNC)
+			continue;
+		slot = sm_slot(lanes, r.v[C_TRACK], r.len[C_TRACK], 1, NULL);
+		if (!*slot)
+			*slot = xcalloc(1, sizeof(struct lane_out));
+		l = *slot;
+		if (r.kind == K_TRACK) {
+			l->declared = 1;
+			continue;
+		}
+		if (!l->declared || num_i64(r.v[C_TS], &ts) ||
+		    num_i64(r.v[C_DUR], &dur) || dur < 0 || ts > INT64_MAX - dur)
+			abort();
+		if (l->n == l->cap) {
+			l->cap = l->cap ? 2 * l->cap : 8;
+			l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
+		}
+		l->v[l->n++] = (struct lspan_out){ ts, ts + dur };
+	}
+	rd_close(rd);
+	sm_each(lanes, check_lane, NULL);
+	sm_free(lanes);
+}
+
+int
+LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	setprogname("fuzz-async-match");
+	diag_keep_going = 1;
+	fz_init(1);
+	return 0;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const size_t maxheld[] = { 65536, 1, 2, 5 };
+	const char *path = fz_input(data, size);
+	int st;
+
+	fz_output_clear();
+	procs = sm_new();
+	recent = rc_new(size % 7 == 0 ? 1 : RECENT);
+	held.max = maxheld[size % 4];
+	opt.drop = size / 4 % 2;
+	opt.has_start = size / 8 % 2;
+	opt.start = 500;
+	opt.has_end = size / 16 % 2;
+	opt.end = 5000;
+	st = fz_run(run_input, (void *)path);
+	rd_close(rd);
+	rd = NULL;
+	if (st >= 0) {
+		/* only a bad header may end the run, before any event */
+		if (st != EX_DATAERR || first_proc)
+			abort();
+	} else if (fz_run(read_back, (void *)fz_output()) >= 0) {
+		abort();
+	}
+	reset();
+	return 0;
+}

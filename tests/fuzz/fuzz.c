@@ -1,0 +1,105 @@
+/* Support for the fuzz harnesses: memory files, and exit() trapped. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "util.h"
+
+static int infd = -1, outfd = -1;
+static char inpath[64], outpath[64];
+static jmp_buf *trap;
+
+void __real_exit(int status) __attribute__((noreturn));
+void __wrap_exit(int status) __attribute__((noreturn));
+
+void
+__wrap_exit(int status)
+{
+	jmp_buf *j = trap;
+
+	if (!j)
+		__real_exit(status);
+	trap = NULL;
+	longjmp(*j, status + 1);
+}
+
+static int
+memfile(const char *name, char *path, size_t n)
+{
+	int fd = memfd_create(name, 0);
+
+	if (fd < 0) {
+		perror("memfd_create");
+		abort();
+	}
+	snprintf(path, n, "/proc/self/fd/%d", fd);
+	return fd;
+}
+
+void
+fz_init(int capture_output)
+{
+	int fd;
+
+	infd = memfile("fuzz-in", inpath, sizeof(inpath));
+	if (capture_output) {
+		outfd = memfile("fuzz-out", outpath, sizeof(outpath));
+		fd = dup(outfd);
+	} else {
+		fd = open("/dev/null", O_WRONLY);
+	}
+	if (fd < 0 || dup2(fd, STDOUT_FILENO) < 0) {
+		perror("fz_init");
+		abort();
+	}
+	close(fd);
+	out_open(NULL, 0);
+}
+
+const char *
+fz_input(const uint8_t *data, size_t size)
+{
+	if (ftruncate(infd, 0) < 0 || pwrite(infd, data, size, 0) !=
+	    (ssize_t)size) {
+		perror("fz_input");
+		abort();
+	}
+	return inpath;
+}
+
+const char *
+fz_output(void)
+{
+	out_flush();
+	return outpath;
+}
+
+void
+fz_output_clear(void)
+{
+	out_flush();
+	if (lseek(STDOUT_FILENO, 0, SEEK_SET) < 0 ||
+	    ftruncate(STDOUT_FILENO, 0) < 0) {
+		perror("fz_output_clear");
+		abort();
+	}
+}
+
+int
+fz_run(void (*fn)(void *), void *arg)
+{
+	jmp_buf j;
+	int st;
+
+	if ((st = setjmp(j)) != 0)
+		return st - 1;
+	trap = &j;
+	fn(arg);
+	trap = NULL;
+	return -1;
+}
