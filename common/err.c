@@ -32,22 +32,22 @@ charstart(const char *s, size_t i)
 void
 vmsg(const char *fmt, va_list ap)
 {
-	va_list ap2;
-	char buf[MSGMAX + 1], *s;
-	int n;
+	char *s = NULL;
+	size_t n = 0;
+	FILE *m = open_memstream(&s, &n);
 
-	va_copy(ap2, ap);
-	n = vsnprintf(buf, sizeof(buf), fmt, ap2);
-	va_end(ap2);
-	if (n <= MSGMAX) {
-		fputs(n < 0 ? fmt : buf, stderr);
+	if (!m) {
+		vfprintf(stderr, fmt, ap);
 		return;
 	}
-	s = xmalloc((size_t)n + 1);
-	vsnprintf(s, (size_t)n + 1, fmt, ap);
-	fwrite(s, 1, charstart(s, MSGHEAD), stderr);
-	fputs(" ... ", stderr);
-	fputs(s + charstart(s, (size_t)n - (MSGMAX - MSGHEAD)), stderr);
+	vfprintf(m, fmt, ap);
+	if (fclose(m) != 0 || n <= MSGMAX) {
+		fputs(s ? s : "", stderr);
+	} else {
+		fwrite(s, 1, charstart(s, MSGHEAD), stderr);
+		fputs(" ... ", stderr);
+		fputs(s + charstart(s, n - (MSGMAX - MSGHEAD)), stderr);
+	}
 	free(s);
 }
 

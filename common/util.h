@@ -19,7 +19,7 @@ void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void vwarnmsg(const char *fmt, va_list ap);
 /* Prints fmt to stderr; a text over 400 bytes (a quoted field of 16 MiB)
  * keeps its start and its end around "...". */
-void vmsg(const char *fmt, va_list ap);
+void vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* alloc.c: allocation that exits with EX_OSERR instead of returning NULL. */
 void *xmalloc(size_t n);
