@@ -170,6 +170,8 @@ on_record(int c, void *data)
 static void
 raw_append(struct cbatch *b, const char *s, size_t n)
 {
+	if (n == 0)		/* a block of a byte order mark alone */
+		return;
 	if (b->rawcap - b->rawlen < n) {
 		b->rawcap = (b->rawcap + n) * 2;
 		b->raw = xrealloc(b->raw, b->rawcap);
