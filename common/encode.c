@@ -609,8 +609,10 @@ track_args(struct track *t, json_object *args)
 	json_object *v;
 	const char *s;
 
-	if ((s = json_str(args, "description")))
+	if ((s = json_str(args, "description"))) {
+		free(t->description);	/* a track declared again */
 		t->description = xstrdup(s);
+	}
 	if (!json_object_object_get_ex(args, "unit", &v) &&
 	    !(json_object_object_get_ex(args, "counter", &v) &&
 	    json_object_get_boolean(v)))
@@ -620,8 +622,10 @@ track_args(struct track *t, json_object *args)
 		for (size_t u = 1; u < LEN(units); u++)
 			if (strcmp(s, units[u]) == 0)
 				t->unit = (int)u;
-		if (!t->unit)
+		if (!t->unit) {
+			free(t->unit_name);
 			t->unit_name = xstrdup(s);
+		}
 	}
 	if (json_object_object_get_ex(args, "unit_multiplier", &v))
 		t->multiplier = json_object_get_int64(v);
