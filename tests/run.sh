@@ -7,6 +7,21 @@ shift 2>/dev/null
 top=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$(cd "$top/$BUILD" 2>/dev/null && pwd) || { echo "no build in $BUILD" >&2; exit 2; }
 SHARED=${SHARED:-$(cd "$top/../shared" 2>/dev/null && pwd)}
+# make memcheck: with TOOL_WRAPPER set, every program of BIN (the tools
+# and the unit tests) runs as "TOOL_WRAPPER PROGRAM ARGS...", through
+# scripts in a directory that stands in for BIN.
+if [ -n "${TOOL_WRAPPER:-}" ]; then
+	wrapped=$(mktemp -d "${TMPDIR:-/tmp}/spanpipe-wrap.XXXXXX") || exit 2
+	mkdir "$wrapped/tests"
+	for p in "$BIN"/* "$BIN"/tests/*; do
+		[ -f "$p" ] && [ -x "$p" ] || continue
+		w=$wrapped/${p#"$BIN"/}
+		printf '#!/bin/sh\nexec "%s" "%s" "$@"\n' "$TOOL_WRAPPER" "$p" >"$w"
+		chmod +x "$w"
+	done
+	BIN=$wrapped
+	SCRATCH_DIRS=$wrapped
+fi
 TESTS=$top/tests
 export BIN SHARED TESTS BUILD
 cd "$top" || exit 2
