@@ -102,10 +102,12 @@ id_uuid(const char *key, size_t n, int literal_ok)
 		if (n < sizeof(buf)) {
 			memcpy(buf, key, n);
 			buf[n] = '\0';
+			/* "500000" and "0500000" are one number: once */
 			if (!num_u64(buf, &u) && u != 0) {
 				sm_slot(uuids, (const char *)&u, sizeof(u), 1,
-				    NULL);
-				return u;
+				    &created);
+				if (created)
+					return u;
 			}
 		}
 	}
