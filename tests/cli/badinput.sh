@@ -262,4 +262,9 @@ for f in tests/fuzz/regress/*; do
 			fail "fuzz regression: $1 $(basename "$f")" "exit status $st" "$(head -c 400 "$T/regress.err")"
 		shift 2
 	done
+	case $f in
+	*.csv)
+		$E -k "$f" 2>/dev/null >"$T/regress.pftrace"
+		check "fuzz regression: perfetto-encode $(basename "$f") writes a valid trace" $PI -q "$T/regress.pftrace" ;;
+	esac
 done
