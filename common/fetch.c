@@ -425,9 +425,12 @@ fetch_process(struct store *st, const struct fetch_opts *o)
 	struct procrow p;
 
 	sq_bind_text(q, 1, o->pid);
-	if (!sq_step(q))
+	if (!sq_step(q)) {
+		sq_finish(q);		/* nothing left for leak checkers */
+		sm_free(f.bystream);
 		die(EX_DATAERR, "%s: no process '%s' in the store (span-fetch "
 		    "--list-processes lists them)", store_name(st), o->pid);
+	}
 	read_proc(st, q, &p);
 	rec_write_header();
 	write_proc(st, &p, NULL);
