@@ -11,8 +11,11 @@ for more input when the signal comes. --ignore starts CMD with SIGNAL
 ignored, as nohup does; the pipe is then closed after the signal.
 Prints "status N" (N < 0: killed by signal -N) and "seconds S" from the
 signal to the end; "status hang" if CMD is still running 20 s after it.
+WHEN may also be gGLOB: wait until a file matching GLOB exists (60 s at
+most).
 """
 import argparse
+import glob
 import os
 import signal
 import subprocess
@@ -51,6 +54,10 @@ def main():
         start = time.time()
         if a.when.startswith("t"):
             time.sleep(float(a.when[1:]))
+        elif a.when.startswith("g"):
+            while (p.poll() is None and not glob.glob(a.when[1:])
+                   and time.time() - start < 60):
+                time.sleep(0.01)
         else:
             while (p.poll() is None and os.path.getsize(a.out) < int(a.when)
                    and time.time() - start < 20):
