@@ -600,6 +600,17 @@ json_str(json_object *args, const char *key)
 	return json_object_get_string(v);
 }
 
+/* Args that make a track a counter track: a unit, or "counter": true. */
+static int
+counter_args(json_object *args)
+{
+	json_object *v;
+
+	return args && (json_object_object_get_ex(args, "unit", &v) ||
+	    (json_object_object_get_ex(args, "counter", &v) &&
+	    json_object_get_boolean(v)));
+}
+
 /* A track's args: counter properties and a description. */
 static void
 track_args(struct track *t, json_object *args)
@@ -613,9 +624,7 @@ track_args(struct track *t, json_object *args)
 		free(t->description);	/* a track declared again */
 		t->description = xstrdup(s);
 	}
-	if (!json_object_object_get_ex(args, "unit", &v) &&
-	    !(json_object_object_get_ex(args, "counter", &v) &&
-	    json_object_get_boolean(v)))
+	if (!counter_args(args))
 		return;
 	t->kind = TK_COUNTER;
 	if ((s = json_str(args, "unit"))) {
@@ -646,6 +655,12 @@ track_record(const struct record *r)
 	if (!get_args(r, &args))
 		return;
 	t = tk_custom(r->v[C_TRACK]);
+	if (t->nest && counter_args(args)) {	/* slices wait on it */
+		rec_error(r, C_ARGS, "'%s' has slices or instants already; a "
+		    "counter track needs an id of its own", r->v[C_TRACK]);
+		json_object_put(args);
+		return;
+	}
 	if (declare(t, r)) {
 		if (r->len[C_PARENT]) {
 			if (strcmp(r->v[C_PARENT], r->v[C_TRACK]) == 0)
