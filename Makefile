@@ -106,7 +106,7 @@ uninstall-sql:
 FUZZ_BUILD = build-fuzz
 FUZZ_SECONDS = 60
 fuzz:
-	@FUZZ_CPPFLAGS='$(CPPFLAGS)' FUZZ_LIBS='$(LIBS)' \
+	@FUZZ_CPPFLAGS='$(filter-out -DVERSION=%,$(CPPFLAGS))' FUZZ_LIBS='$(LIBS)' \
 	    sh tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS)
 memcheck: all $(UNIT_BINS)
 	@sh tests/memcheck.sh $(BUILD)
