@@ -77,12 +77,41 @@ no_space(unsigned char c)
 	return 0;
 }
 
+static int
+blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Whether libcsv's default would trim a space or tab of these bytes: one
+ * at the start of a field or the text, after a quote, or before a comma
+ * or a line end. Only then is no_space() needed, for libcsv calls it once
+ * a byte; most lines go without.
+ */
+static int
+may_trim(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	if (memchr(s, '\t', n))
+		return 1;
+	while ((p = memchr(p, ' ', (size_t)(end - p))) != NULL) {
+		if (p == s || p[-1] == ',' || p[-1] == '"')
+			return 1;
+		while (p < end && blank(*p))
+			p++;
+		if (p == end || *p == ',' || *p == '\r' || *p == '\n')
+			return 1;
+	}
+	return 0;
+}
+
 static void
 parser_init(struct cfeed *f)
 {
 	if (csv_init(&f->p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL))
 		die(EX_OSERR, "out of memory");
-	csv_set_space_func(&f->p, no_space);
 	csv_set_realloc_func(&f->p, capped_realloc);
 	csv_set_free_func(&f->p, free);
 }
@@ -289,6 +318,7 @@ feed_line(struct cfeed *f)
 		f->linebad = 1;
 	f->pos += n;
 	f->consumed += n;
+	csv_set_space_func(&f->p, may_trim(s, n) ? no_space : NULL);
 	if (csv_parse(&f->p, s, n, on_field, on_record, f) != n)
 		csv_fail(f, csv_why(f), nl);
 	if (nl)
