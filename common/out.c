@@ -4,7 +4,11 @@
  * ends the run through the same checked path as a full disk. An output
  * file is written under a temporary name beside it and renamed into place
  * by out_close(): a run that fails leaves no half-written file behind.
+ * Into a pipe, the buffer goes over once it holds what the pipe does, so
+ * that the next tool works while this one goes on (a write larger than the
+ * pipe would wait for the reader to take all of it).
  */
+#define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -25,6 +29,7 @@ static struct {
 	char *tmp;			/* the temporary name of an output file */
 	char *buf;
 	size_t len, cap;
+	size_t high;			/* written out when it holds this much */
 	uint64_t total;
 	int failed;
 	int exiting;
@@ -60,6 +65,23 @@ open_file(const char *path)
 	out.name = path;
 }
 
+/* How much to hold before writing to fd: a pipe's size, made larger. */
+static size_t
+pipe_room(int fd)
+{
+	struct stat st;
+	int n = -1;
+
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		return OUTBUF;
+#ifdef F_SETPIPE_SZ
+	n = fcntl(fd, F_SETPIPE_SZ, OUTBUF);
+	if (n < 0)
+		n = fcntl(fd, F_GETPIPE_SZ);
+#endif
+	return n > 0 && n < OUTBUF ? (size_t)n / 4 : n > 0 ? OUTBUF / 4 : 16384;
+}
+
 void
 out_open(const char *path, int refuse_tty)
 {
@@ -76,6 +98,7 @@ out_open(const char *path, int refuse_tty)
 	sig_init();
 	out.cap = OUTBUF;
 	out.buf = xmalloc(out.cap);
+	out.high = pipe_room(out.fd);
 	atexit(out_atexit);
 }
 
@@ -112,7 +135,7 @@ out_flush(void)
 char *
 out_reserve(size_t n)
 {
-	if (out.cap - out.len < n) {
+	if (out.cap - out.len < n || out.len >= out.high) {
 		out_flush();
 		if (n > out.cap) {
 			out.cap = n;
