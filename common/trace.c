@@ -271,13 +271,16 @@ static uint64_t
 intern_loc(struct seq *s, const char *file, uint32_t line)
 {
 	char key[4096];
-	int isnew, n;
+	size_t n = strlen(file);
+	int isnew;
 	uint64_t iid;
 
-	n = snprintf(key, sizeof(key), "%u:%s", line, file);
-	if (n < 0 || (size_t)n >= sizeof(key))
+	/* the key: the line's four bytes, then the file name */
+	if (n > sizeof(key) - sizeof(line))
 		return 0;
-	iid = intern(s, T_LOC, key, (size_t)n, &isnew);
+	memcpy(key, &line, sizeof(line));
+	memcpy(key + sizeof(line), file, n);
+	iid = intern(s, T_LOC, key, sizeof(line) + n, &isnew);
 	if (isnew) {
 		Perfetto__Protos__SourceLocation *e = &in.locs[in.nlocs];
 
