@@ -1,4 +1,7 @@
-/* Strict decimal parsing: no spaces, no signs but '-', no hex, no overflow. */
+/*
+ * Strict decimal parsing: no spaces, no signs but '-', no hex, no overflow.
+ * Formatting two digits a step, for nanosecond times have nineteen.
+ */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -84,4 +87,43 @@ num_value(const char *s, int64_t *i, double *d, int *isint)
 		return "is out of range";
 	*isint = 0;
 	return NULL;
+}
+
+static const char pairs[201] =
+    "00010203040506070809101112131415161718192021222324252627282930313233"
+    "34353637383940414243444546474849505152535455565758596061626364656667"
+    "6869707172737475767778798081828384858687888990919293949596979899";
+
+char *
+num_fmt_u64(char buf[NUM_BUF], uint64_t v, size_t *n)
+{
+	char *end = buf + NUM_BUF - 1, *p = end;
+
+	*p = '\0';
+	while (v >= 100) {
+		p -= 2;
+		memcpy(p, pairs + 2 * (v % 100), 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		p -= 2;
+		memcpy(p, pairs + 2 * v, 2);
+	} else {
+		*--p = (char)('0' + v);
+	}
+	*n = (size_t)(end - p);
+	return p;
+}
+
+char *
+num_fmt_i64(char buf[NUM_BUF], int64_t v, size_t *n)
+{
+	char *p;
+
+	if (v >= 0)
+		return num_fmt_u64(buf, (uint64_t)v, n);
+	p = num_fmt_u64(buf, 0 - (uint64_t)v, n);
+	*--p = '-';
+	++*n;
+	return p;
 }

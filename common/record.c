@@ -39,6 +39,7 @@ struct reader {
 	uint64_t consumed;
 	int map[MAXIN];			/* input column -> enum col, or -1 */
 	size_t nmap;
+	int canonical;			/* the header is the one rec_write writes */
 };
 
 enum kind
@@ -133,6 +134,9 @@ set_header(struct reader *rd, const struct citem *it)
 		seen[c] = 1;
 		rd->map[i] = c;
 	}
+	rd->canonical = rd->nmap == NCOLS;
+	for (size_t i = 0; i < rd->nmap; i++)
+		rd->canonical &= rd->map[i] == (int)i;
 }
 
 static void
@@ -141,6 +145,7 @@ canonical_map(struct reader *rd)
 	for (int c = 0; c < NCOLS; c++)
 		rd->map[c] = c;
 	rd->nmap = NCOLS;
+	rd->canonical = 1;
 }
 
 /*
@@ -249,6 +254,29 @@ rd_next(struct reader *rd, struct record *r)
 		}
 		return fill_record(rd, it, r) ? 1 : -1;
 	}
+}
+
+/*
+ * The text of r as read, when writing it as it is gives a canonical record
+ * line: a record of every column in canonical order, ended by a lone LF.
+ * NULL otherwise, and for a record not read by rd_next.
+ */
+const char *
+rec_raw(const struct record *r, size_t *n)
+{
+	const struct reader *rd = r->rd;
+	const struct citem *it;
+	const char *raw;
+
+	if (!rd || !rd->canonical || !rd->b || !rd->it || rd->it->line != r->line)
+		return NULL;
+	it = rd->it;
+	raw = rd->b->raw + it->raw;
+	if (it->nf != NCOLS || it->rawlen < 2 || raw[it->rawlen - 1] != '\n' ||
+	    raw[it->rawlen - 2] == '\r')
+		return NULL;
+	*n = it->rawlen;
+	return raw;
 }
 
 /*

@@ -46,6 +46,10 @@ uint64_t rd_bytes(const struct reader *rd);	/* input bytes consumed */
  */
 int rd_next(struct reader *rd, struct record *r);
 
+/* The text of the record last read as it came, when that text is a
+ * canonical record line (see record.c); else NULL. */
+const char *rec_raw(const struct record *r, size_t *n);
+
 /* The 1-based byte column where field c of r starts in its input line. */
 unsigned long rec_column(const struct record *r, enum col c);
 
@@ -58,6 +62,8 @@ int rec_i64(const struct record *r, enum col c, int64_t *v);
 /* Writing: the canonical header once, then records, quoted as needed. */
 void rec_write_header(void);
 void rec_write(const struct record *r);
+/* A record read, written on: its own text when it can be, or rec_write. */
+void rec_pass(const struct record *r);
 /* One field at a time: rec_field for each of the NCOLS columns in order. */
 void rec_field(const char *s, size_t n, int last);
 

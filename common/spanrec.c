@@ -5,27 +5,10 @@
 #include <json-c/json.h>
 
 #include "args.h"
+#include "num.h"
 #include "spanrec.h"
 #include "timearg.h"
 #include "util.h"
-
-/* v in decimal into buf (at least 21 bytes); returns the length. */
-static size_t
-fmt_i64(char *buf, int64_t v)
-{
-	char tmp[24];
-	size_t n = 0, len = 0;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while ((u /= 10) > 0);
-	if (v < 0)
-		buf[len++] = '-';
-	while (n > 0)
-		buf[len++] = tmp[--n];
-	return len;
-}
 
 static void
 field_str(struct str s)
@@ -36,9 +19,11 @@ field_str(struct str s)
 static void
 field_int(int present, int64_t v)
 {
-	char buf[24];
+	char buf[NUM_BUF];
+	size_t n = 0;
+	const char *p = present ? num_fmt_i64(buf, v, &n) : "";
 
-	rec_field(buf, present ? fmt_i64(buf, v) : 0, 0);
+	rec_field(p, n, 0);
 }
 
 void

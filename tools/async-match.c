@@ -311,33 +311,6 @@ orphan_args(const char *args, size_t n, const char *flag)
 	return s;
 }
 
-/* Decimal digits of v, at the end of buf; their count in *n. */
-static const char *
-fmt_u64(char buf[24], uint64_t v, size_t *n)
-{
-	char *p = buf + 23;
-
-	*p = '\0';
-	do
-		*--p = (char)('0' + v % 10);
-	while ((v /= 10) != 0);
-	*n = (size_t)(buf + 23 - p);
-	return p;
-}
-
-static const char *
-fmt_i64(char buf[24], int64_t v, size_t *n)
-{
-	char *p;
-
-	if (v >= 0)
-		return fmt_u64(buf, (uint64_t)v, n);
-	p = (char *)fmt_u64(buf, 0 - (uint64_t)v, n);
-	*--p = '-';
-	++*n;
-	return p;
-}
-
 /* The begin's flow tokens, then the end's; in buf when both have some. */
 static const char *
 merge_flows(const char *a, const char *b, char **buf)
@@ -364,7 +337,7 @@ emit(struct lspan *ls, void *arg)
 	struct span *sp = (struct span *)ls;
 	struct proc *p = arg;
 	struct record r;
-	char ts[24], dur[24], *args = NULL, *fl[2] = { NULL, NULL };
+	char ts[NUM_BUF], dur[NUM_BUF], *args = NULL, *fl[2] = { NULL, NULL };
 	size_t n;
 
 	if (sp->drop)
@@ -378,8 +351,8 @@ emit(struct lspan *ls, void *arg)
 	}
 	r.v[C_KIND] = "async";
 	r.len[C_KIND] = 5;
-	r.v[C_TS] = fmt_i64(ts, ls->start, &r.len[C_TS]);
-	r.v[C_DUR] = fmt_u64(dur, (uint64_t)ls->end - (uint64_t)ls->start,
+	r.v[C_TS] = num_fmt_i64(ts, ls->start, &r.len[C_TS]);
+	r.v[C_DUR] = num_fmt_u64(dur, (uint64_t)ls->end - (uint64_t)ls->start,
 	    &r.len[C_DUR]);
 	r.v[C_PID] = p->pid;
 	r.len[C_PID] = p->pidlen;
@@ -417,7 +390,7 @@ pass_record(const struct record *r)
 {
 	int64_t ts;
 
-	rec_write(r);
+	rec_pass(r);
 	if (r->kind != K_PROCESS && r->kind != K_THREAD && r->kind != K_TRACK &&
 	    r->len[C_TS] && !num_i64(r->v[C_TS], &ts))
 		note_ts(ts);
