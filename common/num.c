@@ -21,12 +21,13 @@ num_u64(const char *s, uint64_t *v)
 
 	if (!*s)
 		return not_uint;
-	for (; *s; s++) {
-		unsigned d = (unsigned)(*s - '0');
+	for (size_t n = 0; s[n]; n++) {
+		unsigned d = (unsigned)(s[n] - '0');
 
 		if (d > 9)
 			return not_uint;
-		if (x > (UINT64_MAX - d) / 10)
+		/* nineteen digits cannot overflow: check only past them */
+		if (n >= 19 && x > (UINT64_MAX - d) / 10)
 			big = 1;
 		x = x * 10 + d;
 	}

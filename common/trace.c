@@ -5,9 +5,13 @@
  * BOOTTIME at the event's time; events after it that refer to interned
  * data need that state and say so (SLICE_END events refer to nothing).
  * A timestamp smaller than the sequence's last goes out absolute, on
- * BOOTTIME, so any input order gives a valid trace. Interned tables of all
- * sequences together hold at most TW_INTERN_MAX entries: past that every
- * sequence starts afresh, so memory stays bounded however many names come.
+ * BOOTTIME, so any input order gives a valid trace.
+ * Interning: a string has one iid for the whole trace (iids are per
+ * sequence in Perfetto, but need not be dense), so it is hashed once per
+ * event, not once per sequence it goes on; each sequence keeps a bitmap of
+ * the iids it has sent. At most TW_INTERN_MAX strings or TW_INTERN_BYTES of
+ * strings and bitmaps are held: past that every sequence starts afresh, so
+ * memory stays bounded however many names come.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +30,8 @@ struct seq {
 	uint64_t track;
 	int valid;			/* state packet written, not reset */
 	uint64_t last;			/* last timestamp on TW_CLOCK */
-	struct strmap *tab[NTABLES];	/* string -> iid */
-	uint64_t next[NTABLES];
+	uint8_t *sent;			/* bit iid: interned on this sequence */
+	size_t sentcap;
 	struct seq *nextseq;		/* all sequences, for a reset */
 };
 
@@ -35,6 +39,8 @@ static struct {
 	int absolute;
 	uint32_t nextid;
 	struct seq *all;
+	struct strmap *tab[NTABLES];	/* string -> iid */
+	uint64_t lastiid;
 	size_t entries, bytes;
 	unsigned long resets;
 } tw;
@@ -53,6 +59,9 @@ tw_init(int absolute_ts)
 {
 	tw.absolute = absolute_ts;
 	tw.nextid = TW_DESCRIPTOR_SEQ + 1;
+	for (int t = 0; t < NTABLES; t++)
+		if (!tw.tab[t])
+			tw.tab[t] = sm_new();
 }
 
 size_t
@@ -94,8 +103,6 @@ tw_seq_new(uint64_t track_uuid)
 
 	s->id = tw.nextid++;
 	s->track = track_uuid;
-	for (int t = 0; t < NTABLES; t++)
-		s->tab[t] = sm_new();
 	s->nextseq = tw.all;
 	tw.all = s;
 	return s;
@@ -110,8 +117,7 @@ tw_seq_free(struct seq *s)
 		;
 	if (*pp)
 		*pp = s->nextseq;
-	for (int t = 0; t < NTABLES; t++)
-		sm_free(s->tab[t]);
+	free(s->sent);
 	free(s);
 }
 
@@ -132,12 +138,14 @@ static void
 reset_all(void)
 {
 	for (struct seq *s = tw.all; s; s = s->nextseq) {
-		for (int t = 0; t < NTABLES; t++) {
-			sm_clear(s->tab[t]);
-			s->next[t] = 0;
-		}
+		free(s->sent);
+		s->sent = NULL;
+		s->sentcap = 0;
 		s->valid = 0;
 	}
+	for (int t = 0; t < NTABLES; t++)
+		sm_clear(tw.tab[t]);
+	tw.lastiid = 0;
 	tw.entries = tw.bytes = 0;
 	tw.resets++;
 }
@@ -192,19 +200,42 @@ put_state(struct seq *s, int64_t ts)
  * interned data by add(). Returns 0 when the packet's slots are full (the
  * caller then writes the string inline).
  */
+/* Whether iid went out on s before; from now on it has. */
+static int
+sent_before(struct seq *s, uint64_t iid)
+{
+	size_t byte = (size_t)(iid / 8);
+	uint8_t bit = (uint8_t)(1u << (iid % 8));
+
+	if (byte >= s->sentcap) {
+		size_t cap = (byte / 64 + 1) * 64;
+
+		s->sent = xrealloc(s->sent, cap);
+		memset(s->sent + s->sentcap, 0, cap - s->sentcap);
+		tw.bytes += cap - s->sentcap;
+		s->sentcap = cap;
+	}
+	if (s->sent[byte] & bit)
+		return 1;
+	s->sent[byte] |= bit;
+	return 0;
+}
+
 static uint64_t
 intern(struct seq *s, int t, const char *key, size_t n, int *isnew)
 {
 	int created;
-	void **slot = sm_slot(s->tab[t], key, n, 1, &created);
+	void **slot = sm_slot(tw.tab[t], key, n, 1, &created);
+	uint64_t iid;
 
-	*isnew = created;
 	if (created) {
-		*slot = (void *)(uintptr_t)++s->next[t];
+		*slot = (void *)(uintptr_t)++tw.lastiid;
 		tw.entries++;
 		tw.bytes += n;
 	}
-	return (uint64_t)(uintptr_t)*slot;
+	iid = (uint64_t)(uintptr_t)*slot;
+	*isnew = !sent_before(s, iid);
+	return iid;
 }
 
 static uint64_t

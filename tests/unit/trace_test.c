@@ -150,6 +150,47 @@ test_reset(const char *path)
 	CHECK("every name interned once per state", interned == TW_INTERN_MAX + 100);
 }
 
+/* A name on two sequences: one iid, interned on each sequence once. */
+static void
+test_two_seqs(const char *path)
+{
+	struct seq *s[2] = { tw_seq_new(91), tw_seq_new(92) };
+	uint64_t iid[2] = { 0, 0 }, used[2] = { 0, 0 };
+	int interned[2] = { 0, 0 };
+	Perfetto__Protos__TracePacket *p;
+
+	for (int i = 0; i < 4; i++) {
+		struct tev e = { .type = TEV_INSTANT, .ts = 9000 + i,
+		    .name = "shared" };
+
+		tw_event(s[i % 2], &e);
+	}
+	out_flush();
+	load(path);
+	while ((p = next_packet())) {
+		for (int k = 0; k < 2; k++) {
+			if (p->trusted_packet_sequence_id != tw_seq_id(s[k]) ||
+			    !p->track_event)
+				continue;
+			if (p->interned_data && p->interned_data->n_event_names) {
+				interned[k]++;
+				iid[k] = p->interned_data->event_names[0]->iid;
+			}
+			if (used[k] && used[k] != p->track_event->name_iid)
+				used[k] = UINT64_MAX;
+			else
+				used[k] = p->track_event->name_iid;
+		}
+		perfetto__protos__trace_packet__free_unpacked(p, NULL);
+	}
+	CHECK("a name is interned once on each sequence",
+	    interned[0] == 1 && interned[1] == 1);
+	CHECK("a name has one iid on every sequence", iid[0] && iid[0] == iid[1] &&
+	    used[0] == iid[0] && used[1] == iid[1]);
+	tw_seq_free(s[0]);
+	tw_seq_free(s[1]);
+}
+
 /* The hand packer writes exactly protobuf-c's bytes, over random events. */
 static void
 test_pbfast(void)
@@ -222,6 +263,7 @@ main(void)
 	setprogname("trace_test");
 	test_packets(path);
 	test_reset(path);
+	test_two_seqs(path);
 	test_pbfast();
 	unlink(path);
 	free(path);
