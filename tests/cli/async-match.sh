@@ -32,6 +32,13 @@ out=$(lines "$H" 'process,,,1,,,,,,"web, front",,,,,,,' 'slice,5,3,1,1,,,,,s,,,,
 	'counter,6,,1,,,,,,c,,,,,,,' 'instant,7,,,,,,,,"say ""hi""",,,,,,,')
 t "async-match: other records pass through unchanged, in order" 0 "$in$nl" "$out" '' -- $A
 t "async-match: records without a header" 0 "slice,5,3,1,1,,,,,s,,,,,,,$nl" "$H${nl}slice,5,3,1,1,,,,,s,,,,,,," '' -- $A
+in="$H${nl}\"slice\",5,3,1,1,,,,,\"s\",,,,,,,$nl"
+t "async-match: a canonical record passes through byte for byte" 0 "$in" "${in%$nl}" '' -- $A
+cr=$(printf '\r')
+t "async-match: a CRLF record comes out with a newline" 0 "$H$cr${nl}slice,5,3,1,1,,,,,s,,,,,,,$cr$nl" \
+	"$H${nl}slice,5,3,1,1,,,,,s,,,,,,," '' -- $A
+t "async-match: a short record comes out in full" 0 "$H${nl}slice,5,3$nl" \
+	"$H${nl}slice,5,3,,,,,,,,,,,,,," '' -- $A
 t "async-match: an async record passes through" 0 "async,5,3,1,1,mine,a,,,s,,,,,,,$nl" "$H${nl}async,5,3,1,1,mine,a,,,s,,,,,,," '' -- $A
 
 # ---- pairing and lanes ----
