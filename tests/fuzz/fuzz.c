@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -41,6 +42,25 @@ memfile(const char *name, char *path, size_t n)
 	return fd;
 }
 
+/*
+ * out_open() installs the tools' handlers for SIGINT, SIGTERM and SIGHUP,
+ * which end a run through exit(): under the fuzzer that would look like a
+ * failed input. libFuzzer's own handlers are put back, so that a run
+ * stopped early prints its figures and exits cleanly.
+ */
+static void
+keep_fuzzer_signals(void)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction old[3];
+
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], NULL, &old[i]);
+	out_open(NULL, 0);
+	for (int i = 0; i < 3; i++)
+		sigaction(sigs[i], &old[i], NULL);
+}
+
 void
 fz_init(int capture_output)
 {
@@ -58,7 +78,7 @@ fz_init(int capture_output)
 		abort();
 	}
 	close(fd);
-	out_open(NULL, 0);
+	keep_fuzzer_signals();
 }
 
 const char *
