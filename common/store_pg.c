@@ -82,19 +82,22 @@ fail(struct pg *st, PGresult *res, const char *what)
 	const char *msg = oneline(res && PQresultErrorMessage(res)[0] ?
 	    PQresultErrorMessage(res) : PQerrorMessage(st->conn));
 	const char *name = st->base.name;
+	char c[3] = "";		/* the SQLSTATE class */
 
+	if (state)
+		snprintf(c, sizeof(c), "%.2s", state);
+	PQclear(res);		/* msg is a copy: nothing left for leak checkers */
 	if (PQstatus(st->conn) == CONNECTION_BAD)
 		die(EX_UNAVAILABLE, "%s: %s: the connection to the server was "
 		    "lost: %s", name, what, msg);
-	if (state && (strncmp(state, "08", 2) == 0 || strncmp(state, "53", 2)
-	    == 0 || strncmp(state, "57", 2) == 0 || strncmp(state, "58", 2)
-	    == 0))
+	if (strcmp(c, "08") == 0 || strcmp(c, "53") == 0 ||
+	    strcmp(c, "57") == 0 || strcmp(c, "58") == 0)
 		die(EX_UNAVAILABLE, "%s: %s: %s", name, what, msg);
 	if (st->creating)
 		die(EX_CANTCREAT, "%s: %s: %s", name, what, msg);
-	if (state && strncmp(state, "42", 2) == 0)
+	if (strcmp(c, "42") == 0)
 		die(EX_DATAERR, "%s: not a spanpipe store: %s", name, msg);
-	die(state && strncmp(state, "22", 2) == 0 ? EX_DATAERR : EX_UNAVAILABLE,
+	die(strcmp(c, "22") == 0 ? EX_DATAERR : EX_UNAVAILABLE,
 	    "%s: %s: %s", name, what, msg);
 }
 
@@ -192,9 +195,13 @@ pg_create(const char *db, int replace)
 	    "('processes', 'streams', 'thread_spans', 'async_events')");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK)
 		fail(st, res, "looking for the tables");
-	if (PQntuples(res) > 0)
-		die(EX_CANTCREAT, "%s: table %s exists", st->base.name,
-		    PQgetvalue(res, 0, 0));
+	if (PQntuples(res) > 0) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s", PQgetvalue(res, 0, 0));
+		PQclear(res);		/* nothing left for leak checkers */
+		die(EX_CANTCREAT, "%s: table %s exists", st->base.name, name);
+	}
 	PQclear(res);
 	tables = schema_tables(1);
 	exec(st, tables, "creating the tables");
@@ -339,8 +346,12 @@ pg_step(struct sq *sq)
 	snprintf(cmd, sizeof(cmd), "FETCH FORWARD %d FROM %s", q->asked,
 	    q->name);
 	q->res = PQexec(q->st->conn, cmd);
-	if (PQresultStatus(q->res) != PGRES_TUPLES_OK)
-		fail(q->st, q->res, "query");
+	if (PQresultStatus(q->res) != PGRES_TUPLES_OK) {
+		PGresult *res = q->res;
+
+		q->res = NULL;		/* fail() clears it */
+		fail(q->st, res, "query");
+	}
 	q->nrows = PQntuples(q->res);
 	q->row = 0;
 	if (q->nrows == 0)
