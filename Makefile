@@ -50,7 +50,7 @@ demo: all
 	@sh tests/demo.sh $(BUILD)
 
 bench:
-	@sh tests/bench.sh
+	@sh tests/bench.sh $(BENCH_FLAGS)
 
 install: all
 	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANPREFIX)/man1 $(DESTDIR)$(MANPREFIX)/man5
