@@ -4,9 +4,9 @@
  * ends the run through the same checked path as a full disk. An output
  * file is written under a temporary name beside it and renamed into place
  * by out_close(): a run that fails leaves no half-written file behind.
- * Into a pipe, the buffer goes over once it holds what the pipe does, so
- * that the next tool works while this one goes on (a write larger than the
- * pipe would wait for the reader to take all of it).
+ * Into a pipe, the buffer goes over once it holds a quarter of what the
+ * pipe does, so that the next tool works while this one goes on (a write
+ * larger than the pipe would wait for the reader to take all of it).
  */
 #define _GNU_SOURCE		/* F_SETPIPE_SZ */
 #include <errno.h>
@@ -65,7 +65,8 @@ open_file(const char *path)
 	out.name = path;
 }
 
-/* How much to hold before writing to fd: a pipe's size, made larger. */
+/* How much to hold before writing to fd: for a pipe, made 1 MiB if it
+ * can be, a quarter of its size. */
 static size_t
 pipe_room(int fd)
 {

@@ -195,11 +195,6 @@ put_state(struct seq *s, int64_t ts)
 	s->valid = 1;
 }
 
-/*
- * The iid of key in table t of s; a new one is appended to the packet's
- * interned data by add(). Returns 0 when the packet's slots are full (the
- * caller then writes the string inline).
- */
 /* Whether iid went out on s before; from now on it has. */
 static int
 sent_before(struct seq *s, uint64_t iid)
@@ -221,6 +216,11 @@ sent_before(struct seq *s, uint64_t iid)
 	return 0;
 }
 
+/*
+ * The iid of key in table t, made when the key is new to the trace; *isnew
+ * tells that s has not had it yet, and the caller adds it to the packet's
+ * interned data.
+ */
 static uint64_t
 intern(struct seq *s, int t, const char *key, size_t n, int *isnew)
 {
