@@ -78,9 +78,7 @@ seq_of(struct track *t)
 static void
 put_end(struct track *t, int64_t ts)
 {
-	struct tev e = { .type = TEV_END, .ts = ts };
-
-	tw_event(seq_of(t), &e);
+	tw_end(seq_of(t), ts);
 	if (ts > t->nest->last)		/* an unsorted event never lowers it */
 		t->nest->last = ts;
 }

@@ -19,4 +19,8 @@ size_t pbfast_size(const Perfetto__Protos__TracePacket *p);
 /* Writes p (pbfast_size bytes) at out; returns the bytes written. */
 size_t pbfast_pack(const Perfetto__Protos__TracePacket *p, uint8_t *out);
 
+/* A SLICE_END packet's fields at out, without framing; clock 0: none. */
+#define PBFAST_END_MAX 48
+size_t pbfast_end(uint8_t *out, uint64_t ts, uint32_t seq, uint32_t clock);
+
 #endif

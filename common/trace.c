@@ -556,6 +556,37 @@ tw_event(struct seq *s, const struct tev *e)
 	pool_free();
 }
 
+/*
+ * A slice's end: what tw_event() writes for a TEV_END, byte for byte, but
+ * straight into the output (an end refers to nothing interned and needs
+ * no state flag). Its packet is under 128 bytes: one byte of length.
+ */
+void
+tw_end(struct seq *s, int64_t ts)
+{
+	uint8_t *p;
+	uint64_t t = (uint64_t)ts;
+	uint32_t clock = 0;
+	size_t n;
+
+	if (tw.entries >= TW_INTERN_MAX || tw.bytes >= TW_INTERN_BYTES)
+		reset_all();
+	if (!s->valid)
+		put_state(s, ts);
+	if (!tw.absolute && t < s->last) {
+		clock = TW_BOOTTIME;
+	} else if (!tw.absolute) {
+		t -= s->last;
+		s->last = (uint64_t)ts;
+	}
+	p = (uint8_t *)out_reserve(PBFAST_END_MAX + 2);
+	n = pbfast_end(p + 2, t, s->id, clock);
+	p[0] = 0x0a;		/* Trace.packet: field 1, length-delimited */
+	p[1] = (uint8_t)n;
+	out_commit(n + 2);
+	sig_check();		/* a whole packet: a place to stop */
+}
+
 void
 tw_descriptor(const Perfetto__Protos__TrackDescriptor *d)
 {

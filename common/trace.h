@@ -49,6 +49,7 @@ void tw_seq_free(struct seq *s);
 uint32_t tw_seq_id(const struct seq *s);
 void tw_descriptor(const Perfetto__Protos__TrackDescriptor *d);
 void tw_event(struct seq *s, const struct tev *e);
+void tw_end(struct seq *s, int64_t ts);	/* tw_event of a TEV_END, faster */
 unsigned long tw_resets(void);	/* interning resets so far */
 
 /* Framing, for tests and tools: a varint, and a whole packet field. */

@@ -255,6 +255,39 @@ test_pbfast(void)
 	CHECK("pbfast bytes equal protobuf-c's", same);
 }
 
+/* A slice's end packed from its values equals protobuf-c's packet. */
+static void
+test_pbfast_end(void)
+{
+	static uint8_t a[PBFAST_END_MAX], b[256];
+	int same = 1;
+
+	srand(11);
+	for (int i = 0; i < 5000; i++) {
+		Perfetto__Protos__TracePacket p = PERFETTO__PROTOS__TRACE_PACKET__INIT;
+		Perfetto__Protos__TrackEvent t = PERFETTO__PROTOS__TRACK_EVENT__INIT;
+		uint64_t ts = i % 7 == 0 ? UINT64_MAX - (uint64_t)rand() :
+		    (uint64_t)rand() << (rand() % 33);
+		uint32_t seq = i % 5 == 0 ? UINT32_MAX : (uint32_t)rand();
+		uint32_t clock = i % 3 == 0 ? TW_BOOTTIME : 0;
+
+		p.has_timestamp = 1;
+		p.timestamp = ts;
+		p.has_trusted_packet_sequence_id = 1;
+		p.trusted_packet_sequence_id = seq;
+		p.has_timestamp_clock_id = clock != 0;
+		p.timestamp_clock_id = clock;
+		t.has_type = 1;
+		t.type = PERFETTO__PROTOS__TRACK_EVENT__TYPE__TYPE_SLICE_END;
+		p.track_event = &t;
+		size_t na = pbfast_end(a, ts, seq, clock);
+		size_t nb = protobuf_c_message_pack(&p.base, b);
+		if (na != nb || na >= 128 || memcmp(a, b, na) != 0)
+			same = 0;
+	}
+	CHECK("pbfast_end bytes equal protobuf-c's", same);
+}
+
 int
 main(void)
 {
@@ -265,6 +298,7 @@ main(void)
 	test_reset(path);
 	test_two_seqs(path);
 	test_pbfast();
+	test_pbfast_end();
 	unlink(path);
 	free(path);
 	free(data);
