@@ -585,6 +585,10 @@ window_pop(struct insp *in)
 		return heap_pop(in);
 	e = r->head;
 	if ((r->head = e->qnext) != NULL) {
+		/* the window is larger than the cache: fetch the run's next head
+		 * before it is needed (a hint only; nothing depends on it) */
+		if (r->head->qnext)
+			__builtin_prefetch(r->head->qnext);
 		runs_down(in);
 	} else {
 		r->tail = NULL;
