@@ -65,8 +65,11 @@ fi
 round=0
 while [ $round -lt "$RUNS" ]; do
 	while IFS='|' read -r name cmd; do
-		/usr/bin/time -f "%e %M %U %S" -o "$W/t1" sh -c "$cmd" >"$W/out" </dev/null
-		echo "$name $(cat "$W/t1")" >>"$W/times"
+		# wall time in nanoseconds from date(1): time(1) gives hundredths
+		t0=$(date +%s%N)
+		/usr/bin/time -f "%M %U %S" -o "$W/t1" sh -c "$cmd" >"$W/out" </dev/null
+		t1=$(date +%s%N)
+		echo "$name $(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e9 }') $(cat "$W/t1")" >>"$W/times"
 	done <"$W/commands"
 	round=$((round + 1))
 done
@@ -85,7 +88,7 @@ row() {
 		if (s <= 0) s = 0.005
 		per = "-"
 		if (n > 0) per = sprintf("%.1f", o / n)
-		printf "%-17s %-5s %9.0f %8.1f %8.1f %8s %8.1f %6.2fs\n", tool, w, r / s, i / s / 1e6, o / s / 1e6, per, kb / 1024, s }'
+		printf "%-17s %-5s %9.0f %8.1f %8.1f %8s %8.1f %6.3fs\n", tool, w, r / s, i / s / 1e6, o / s / 1e6, per, kb / 1024, s }'
 }
 
 secs() { get "$1" | cut -d' ' -f1; }
@@ -107,7 +110,7 @@ row "sqlite3 -csv" W2 sql2 "$(lines "$W/w2.csv")" 0 "$(sqlite3 -csv "$W/w2.db" <
 row "span-fetch" W2 fetch2 "$(lines "$W/w2.csv")" 0 "$(size "$W/w2.csv")" 0
 row "async-match" W2 match2 "$(lines "$W/w2.csv")" "$(size "$W/w2.csv")" "$(size "$W/w2m.csv")" 0
 row "perfetto-encode" W2 enc2 "$(lines "$W/w2m.csv")" "$(size "$W/w2m.csv")" "$(size "$W/o2.pftrace")" 0
-printf "%-17s %-5s %9s %8s %8s %8s %8s %6.2fs\n" "pipeline" W2 - - - - - "$(secs pipe2)"
+printf "%-17s %-5s %9s %8s %8s %8s %8s %6.3fs\n" "pipeline" W2 - - - - - "$(secs pipe2)"
 [ "$BIG" = --big ] && row "perfetto-encode" W1x10 enc10 "$(lines "$W/w1big.csv")" "$(size "$W/w1big.csv")" "$(size "$W/o10.pftrace")" 10000000
 
 set -- $(get pipe2)
