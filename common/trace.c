@@ -447,20 +447,47 @@ annotations(struct seq *s, Perfetto__Protos__TrackEvent *te, json_object *args)
 	}
 }
 
+/* Before an event on s: a reset when the tables are full, then s's state. */
+static void
+ready(struct seq *s, int64_t ts)
+{
+	if (tw.entries >= TW_INTERN_MAX || tw.bytes >= TW_INTERN_BYTES)
+		reset_all();
+	if (!s->valid)
+		put_state(s, ts);
+}
+
+/*
+ * The timestamp field of an event at ts on s: the delta on TW_CLOCK, or,
+ * back in time, ts itself with *clock TW_BOOTTIME (0 otherwise, and
+ * always with absolute timestamps).
+ */
+static uint64_t
+stamp(struct seq *s, int64_t ts, uint32_t *clock)
+{
+	uint64_t t = (uint64_t)ts;
+
+	*clock = 0;
+	if (tw.absolute)
+		return t;
+	if (t < s->last) {
+		*clock = TW_BOOTTIME;
+		return t;
+	}
+	t -= s->last;
+	s->last = (uint64_t)ts;
+	return t;
+}
+
 static void
 set_time(struct seq *s, Perfetto__Protos__TracePacket *pkt, int64_t ts)
 {
+	uint32_t clock;
+
 	pkt->has_timestamp = 1;
-	if (tw.absolute || (uint64_t)ts < s->last) {
-		pkt->timestamp = (uint64_t)ts;
-		if (!tw.absolute) {
-			pkt->has_timestamp_clock_id = 1;
-			pkt->timestamp_clock_id = TW_BOOTTIME;
-		}
-		return;
-	}
-	pkt->timestamp = (uint64_t)ts - s->last;
-	s->last = (uint64_t)ts;
+	pkt->timestamp = stamp(s, ts, &clock);
+	pkt->has_timestamp_clock_id = clock != 0;
+	pkt->timestamp_clock_id = clock;
 }
 
 static void
@@ -505,10 +532,7 @@ tw_event(struct seq *s, const struct tev *e)
 	static Perfetto__Protos__InternedData id = PERFETTO__PROTOS__INTERNED_DATA__INIT;
 	uint64_t cat;
 
-	if (tw.entries >= TW_INTERN_MAX || tw.bytes >= TW_INTERN_BYTES)
-		reset_all();
-	if (!s->valid)
-		put_state(s, e->ts);
+	ready(s, e->ts);
 	in.nnames = in.ncats = in.nannos = in.nlocs = 0;
 
 	pkt.has_trusted_packet_sequence_id = 1;
@@ -517,7 +541,6 @@ tw_event(struct seq *s, const struct tev *e)
 	pkt.has_sequence_flags = e->type != TEV_END;
 	pkt.sequence_flags =
 	    PERFETTO__PROTOS__TRACE_PACKET__SEQUENCE_FLAGS__SEQ_NEEDS_INCREMENTAL_STATE;
-	pkt.has_timestamp_clock_id = 0;
 	set_time(s, &pkt, e->ts);
 	te.has_type = 1;
 	te.type = (Perfetto__Protos__TrackEvent__Type)e->type;
@@ -565,20 +588,12 @@ void
 tw_end(struct seq *s, int64_t ts)
 {
 	uint8_t *p;
-	uint64_t t = (uint64_t)ts;
-	uint32_t clock = 0;
+	uint64_t t;
+	uint32_t clock;
 	size_t n;
 
-	if (tw.entries >= TW_INTERN_MAX || tw.bytes >= TW_INTERN_BYTES)
-		reset_all();
-	if (!s->valid)
-		put_state(s, ts);
-	if (!tw.absolute && t < s->last) {
-		clock = TW_BOOTTIME;
-	} else if (!tw.absolute) {
-		t -= s->last;
-		s->last = (uint64_t)ts;
-	}
+	ready(s, ts);
+	t = stamp(s, ts, &clock);
 	p = (uint8_t *)out_reserve(PBFAST_END_MAX + 2);
 	n = pbfast_end(p + 2, t, s->id, clock);
 	p[0] = 0x0a;		/* Trace.packet: field 1, length-delimited */
