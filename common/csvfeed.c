@@ -6,8 +6,11 @@
  * while the consumer works through another, so memory stays bounded.
  * A batch goes over when it is full, and before any read that may block,
  * so a slow writer's records are not held back.
- * Cost: libcsv's byte loop, one copy of each field and each line, and a
- * lock round trip per batch (at most one per 64 KiB read).
+ * Cost: libcsv's byte loop, two copies of each line, and a lock round trip
+ * per batch (at most one per 64 KiB read). A field is copied on its own
+ * only in a line with quotes or spaces at a field's edge, or one that a
+ * block boundary cuts: elsewhere libcsv's fields are the line's text
+ * between its commas, so the line is copied once and its commas made NULs.
  */
 #include <errno.h>
 #include <malloc.h>
@@ -20,6 +23,7 @@
 #include <csv.h>
 
 #include "csvfeed.h"
+#include "linescan.h"
 #include "sig.h"
 #include "utf8.h"
 #include "util.h"
@@ -48,6 +52,10 @@ struct cfeed {
 	size_t extra;			/* fields past MAXFIELDS, counted */
 	int skipping;			/* after an error: to the line's end */
 	int linebad;			/* the line(s) have NUL or bad UTF-8 */
+	int inplace;			/* the record's fields are in its line */
+	size_t lpos;			/* where its next field starts there */
+	size_t abase;			/* the record's first byte in arena */
+	struct cfield *fp, *fend;	/* an in-place line's next field */
 	uint64_t consumed;
 	unsigned long line, recstart;
 };
@@ -74,36 +82,6 @@ static int
 no_space(unsigned char c)
 {
 	(void)c;
-	return 0;
-}
-
-static int
-blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/*
- * Whether libcsv's default would trim a space or tab of these bytes: one
- * at the start of a field or the text, after a quote, or before a comma
- * or a line end. Only then is no_space() needed, for libcsv calls it once
- * a byte; most lines go without.
- */
-static int
-may_trim(const char *s, size_t n)
-{
-	const char *p = s, *end = s + n;
-
-	if (memchr(s, '\t', n))
-		return 1;
-	while ((p = memchr(p, ' ', (size_t)(end - p))) != NULL) {
-		if (p == s || p[-1] == ',' || p[-1] == '"')
-			return 1;
-		while (p < end && blank(*p))
-			p++;
-		if (p == end || *p == ',' || *p == '\r' || *p == '\n')
-			return 1;
-	}
 	return 0;
 }
 
@@ -141,30 +119,97 @@ add_item(struct cfeed *f, int type)
  * a line of a hundred million commas costs no more memory than its text.
  */
 static void
+arena_room(struct cbatch *b, size_t n)
+{
+	if (b->acap - b->alen < n) {
+		b->acap = (b->acap + n) * 2;
+		b->arena = xrealloc(b->arena, b->acap);
+	}
+}
+
+static void
+fields_room(struct cbatch *b, size_t n)
+{
+	if (b->fcap - b->nf < n) {
+		b->fcap = (b->fcap + n) * 2;
+		b->fields = xreallocarray(b->fields, b->fcap, sizeof(*b->fields));
+	}
+}
+
+/* Room for the fields of an in-place line, which start a record. */
+static void
+inplace_room(struct cfeed *f)
+{
+	struct cbatch *b = f->cur;
+
+	fields_room(b, MAXFIELDS);
+	f->fp = b->fields + b->nf;
+	f->fend = f->fp + MAXFIELDS;
+}
+
+static void
 on_field(void *s, size_t n, void *data)
 {
 	struct cfeed *f = data;
 	struct cbatch *b = f->cur;
+	struct cfield *fd;
 
 	if (b->nf - f->curfirst >= MAXFIELDS) {
 		f->extra++;
 		return;
 	}
-
-	if (b->acap - b->alen < n + 1) {
-		b->acap = (b->acap + n + 1) * 2;
-		b->arena = xrealloc(b->arena, b->acap);
-	}
+	fields_room(b, 1);
+	if (b->nf == f->curfirst)
+		f->abase = b->alen;
+	fd = &b->fields[b->nf++];
+	fd->len = (uint32_t)n;
+	arena_room(b, n + 1);
 	memcpy(b->arena + b->alen, s, n);
 	b->arena[b->alen + n] = '\0';
-	if (b->nf == b->fcap) {
-		b->fcap = b->fcap ? b->fcap * 2 : 1024;
-		b->foff = xreallocarray(b->foff, b->fcap, sizeof(size_t));
-		b->flen = xreallocarray(b->flen, b->fcap, sizeof(size_t));
-	}
-	b->foff[b->nf] = b->alen;
-	b->flen[b->nf++] = n;
+	fd->off = (uint32_t)(b->alen - f->abase);
 	b->alen += n + 1;
+}
+
+/*
+ * A field of a line that is in place (the cost above): where it is, its
+ * text comes with its record. feed_line() made room for MAXFIELDS.
+ */
+static void
+on_field_inplace(void *s, size_t n, void *data)
+{
+	struct cfeed *f = data;
+
+	(void)s;
+	if (f->fp == f->fend) {
+		f->extra++;
+		return;
+	}
+	f->fp->off = (uint32_t)f->lpos;
+	f->fp->len = (uint32_t)n;
+	f->fp++;
+	f->lpos += n + 1;
+}
+
+/*
+ * The fields of an in-place record, at their offsets in its line: the
+ * line goes into the arena once and each field's comma or line end
+ * becomes its NUL.
+ */
+static void
+place_fields(struct cfeed *f)
+{
+	struct cbatch *b = f->cur;
+	size_t len = b->rawlen - f->rawstart;
+	char *text;
+
+	b->nf = (size_t)(f->fp - b->fields);
+	arena_room(b, len + 1);
+	f->abase = b->alen;
+	text = b->arena + b->alen;
+	memcpy(text, b->raw + f->rawstart, len);
+	for (size_t k = f->curfirst; k < b->nf; k++)
+		text[b->fields[k].off + b->fields[k].len] = '\0';
+	b->alen += len + 1;
 }
 
 /* A record is complete: a field with a NUL byte or bad UTF-8 is marked. */
@@ -176,17 +221,20 @@ on_record(int c, void *data)
 	struct citem *it = add_item(f, IT_RECORD);
 
 	(void)c;
+	if (f->inplace)
+		place_fields(f);
 	it->first = f->curfirst;
+	it->abase = f->abase;
 	it->nf = b->nf - f->curfirst + f->extra;
 	it->raw = f->rawstart;
 	it->rawlen = b->rawlen - f->rawstart;
 	/* fields are parts of their lines: only a bad line needs a look */
 	for (size_t i = 0; f->linebad && i < b->nf - f->curfirst && it->bad < 0;
 	    i++) {
-		size_t k = it->first + i;
-		size_t ok = utf8_valid(b->arena + b->foff[k], b->flen[k]);
+		const struct cfield *fd = &b->fields[it->first + i];
+		size_t ok = utf8_valid(b->arena + it->abase + fd->off, fd->len);
 
-		if (ok < b->flen[k]) {
+		if (ok < fd->len) {
 			it->bad = (int)i;
 			it->badoff = ok;
 		}
@@ -233,25 +281,7 @@ csv_fail(struct cfeed *f, const char *why, int at_eol)
 	f->extra = 0;
 	f->recstart = f->line;
 	f->skipping = !at_eol;
-}
-
-/*
- * The length of the line at s (n bytes), its line end included: it ends
- * at LF or at a CR not followed by LF. *eol tells whether it has an end.
- */
-static size_t
-line_len(const char *s, size_t n, int *eol)
-{
-	const char *nl = memchr(s, '\n', n);
-	size_t len = nl ? (size_t)(nl - s) + 1 : n;
-	const char *cr = memchr(s, '\r', len);
-
-	*eol = nl != NULL;
-	if (cr && cr + 1 < s + n && cr[1] != '\n') {
-		*eol = 1;
-		return (size_t)(cr - s) + 1;
-	}
-	return len;
+	f->inplace = 0;
 }
 
 /*
@@ -297,8 +327,10 @@ static void
 feed_line(struct cfeed *f)
 {
 	const char *s = f->buf + f->pos;
-	int nl;
-	size_t n = line_len(s, f->len - f->pos, &nl);
+	int fl, nl, trim;
+	size_t n = line_scan(s, f->len - f->pos, &fl);
+
+	nl = fl & LS_EOL;
 
 	if (f->skipping) {		/* the rest of a line with an error */
 		f->pos += n;
@@ -308,18 +340,24 @@ feed_line(struct cfeed *f)
 		f->skipping = !nl;
 		return;
 	}
+	trim = (fl & LS_BLANK) && line_may_trim(s, n);
 	if (f->p.pstate == 0 && f->cur->nf == f->curfirst) {	/* a new line */
 		f->recstart = f->line;
 		f->rawstart = f->cur->rawlen;
 		f->linebad = 0;
+		f->inplace = nl && !trim && !(fl & LS_QUOTE);
+		f->lpos = 0;
 	}
 	raw_append(f->cur, s, n);
-	if (utf8_valid(s, n) < n)
+	if ((fl & LS_HIGH) && utf8_valid(s, n) < n)
 		f->linebad = 1;
 	f->pos += n;
 	f->consumed += n;
-	csv_set_space_func(&f->p, may_trim(s, n) ? no_space : NULL);
-	if (csv_parse(&f->p, s, n, on_field, on_record, f) != n)
+	csv_set_space_func(&f->p, trim ? no_space : NULL);
+	if (f->inplace)
+		inplace_room(f);
+	if (csv_parse(&f->p, s, n, f->inplace ? on_field_inplace : on_field,
+	    on_record, f) != n)
 		csv_fail(f, csv_why(f), nl);
 	if (nl)
 		f->line++;
@@ -442,8 +480,7 @@ free_feed(struct cfeed *f)
 {
 	for (int i = 0; i < NBATCH; i++) {
 		free(f->b[i].arena);
-		free(f->b[i].foff);
-		free(f->b[i].flen);
+		free(f->b[i].fields);
 		free(f->b[i].raw);
 		free(f->b[i].items);
 	}

@@ -17,8 +17,9 @@ enum { IT_RECORD, IT_ERROR, IT_END, IT_READERR };
 struct citem {
 	int type;
 	unsigned long line;	/* the line the record (or error) starts on */
-	size_t first, nf;	/* IT_RECORD: its fields in foff[], flen[]
+	size_t first, nf;	/* IT_RECORD: its fields in fields[]
 				 * (nf counts all; 256 at most are kept) */
+	size_t abase;		/* where its field text starts in arena[] */
 	size_t raw, rawlen;	/* its line(s) of text in raw[] */
 	int bad;		/* a field with a NUL byte or bad UTF-8, or -1 */
 	size_t badoff;		/* the byte where it goes wrong */
@@ -27,10 +28,18 @@ struct citem {
 	uint64_t consumed;	/* input bytes read up to this item */
 };
 
+/*
+ * A field: its text at arena + abase + off of its record, NUL-terminated.
+ * Offsets within a record fit 32 bits: 256 fields of at most 16 MiB.
+ */
+struct cfield {
+	uint32_t off, len;
+};
+
 struct cbatch {
 	char *arena;		/* field bytes, NUL-terminated */
 	size_t alen, acap;
-	size_t *foff, *flen;
+	struct cfield *fields;
 	size_t nf, fcap;
 	char *raw;
 	size_t rawlen, rawcap;

@@ -99,7 +99,7 @@ rd_bytes(const struct reader *rd)
 static const char *
 field(const struct reader *rd, const struct citem *it, size_t i)
 {
-	return rd->b->arena + rd->b->foff[it->first + i];
+	return rd->b->arena + it->abase + rd->b->fields[it->first + i].off;
 }
 
 static void
@@ -198,7 +198,7 @@ fill_record(struct reader *rd, const struct citem *it, struct record *r)
 		if (c < 0)
 			continue;
 		r->v[c] = field(rd, it, i);
-		r->len[c] = rd->b->flen[it->first + i];
+		r->len[c] = rd->b->fields[it->first + i].len;
 	}
 	r->kind = kind_parse(r->v[C_KIND]);
 	return it->bad < 0 || check_text(rd, it, r);

@@ -1,9 +1,13 @@
-/* Unit tests for common/: numbers, ids, the hash map, varints, records. */
+/*
+ * Unit tests for common/: numbers, ids, the hash map, varints, the line
+ * scan, records.
+ */
 #include <inttypes.h>
 #include <stdint.h>
 
 #include "diag.h"
 #include "ids.h"
+#include "linescan.h"
 #include "num.h"
 #include "record.h"
 #include "strmap.h"
@@ -195,6 +199,50 @@ test_records(void)
 	    sizeof(got)) == 1);
 }
 
+/*
+ * Lines of every shape the parsing thread treats apart (plain, quoted,
+ * spaced, CRLF, blank), enough of them to cross 64 KiB blocks: each
+ * record read back whole, with its line number.
+ */
+static void
+test_many_lines(void)
+{
+	enum { N = 6000 };
+	size_t cap = N * 64, len = 0;
+	char *text = xmalloc(cap), *path, want[64];
+	unsigned long wline[N], line = 2;
+	struct reader *rd;
+	struct record r;
+	int i = 0, ok = 1;
+
+	len += (size_t)snprintf(text, cap, "kind,ts,name,args\n");
+	for (int k = 0; k < N; k++) {
+		static const char *const fmt[] = { "slice,%d,n%d,\n",
+		    "slice,%d,\"n%d\",\"{\"\"a\"\":1}\"\n", "slice,%d,n%d , x\n",
+		    "slice,%d,n%d,\r\n", "slice,%d,n%d,\n\n" };
+		int f = k % 5;
+
+		len += (size_t)snprintf(text + len, cap - len, fmt[f], k, k);
+		wline[k] = line;
+		line += f == 4 ? 2 : 1;
+	}
+	path = test_file(text, len);
+	rd = rd_open(path);
+	while (ok && i < N && rd_next(rd, &r) == 1) {
+		snprintf(want, sizeof(want), i % 5 == 2 ? "n%d " : "n%d", i);
+		ok = r.line == wline[i] && strcmp(r.v[C_NAME], want) == 0 &&
+		    r.len[C_NAME] == strlen(want) && atoi(r.v[C_TS]) == i &&
+		    strcmp(r.v[C_ARGS], i % 5 == 1 ? "{\"a\":1}" :
+		    i % 5 == 2 ? " x" : "") == 0;
+		i++;
+	}
+	CHECK("many lines read back", ok && i == N && rd_next(rd, &r) == 0);
+	rd_close(rd);
+	unlink(path);
+	free(path);
+	free(text);
+}
+
 /* The column of a field needs the reader still open: checked on its own. */
 static void
 test_column(void)
@@ -291,6 +339,83 @@ test_utf8(void)
 	CHECK("utf8 NUL", utf8_valid("ab\0c", 4) == 2);
 }
 
+/* line_scan() done a byte at a time, as its header says. */
+static size_t
+scan_ref(const char *s, size_t n, int *flags)
+{
+	*flags = 0;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '\n' || (c == '\r' && i + 1 < n && s[i + 1] != '\n')) {
+			*flags |= LS_EOL;
+			return i + 1;
+		}
+		if (c == '"')
+			*flags |= LS_QUOTE;
+		else if (c == ' ' || c == '\t')
+			*flags |= LS_BLANK;
+		else if (c == 0 || c >= 0x80)
+			*flags |= LS_HIGH;
+	}
+	return n;
+}
+
+static int
+scan_agrees(const char *s, size_t n)
+{
+	int fl, want;
+
+	return line_scan(s, n, &fl) == scan_ref(s, n, &want) && fl == want;
+}
+
+static void
+test_linescan(void)
+{
+	/* every byte it looks for, and its neighbours, at every place of
+	 * two words and a tail, in a line of plain text */
+	static const char look[] = "\n\r\" \t\0\x80\xff!#,\x22\x23\x1f";
+	char s[24];
+	int all = 1, fl;
+
+	for (size_t k = 0; k < sizeof(look) - 1; k++)
+		for (size_t at = 0; at < sizeof(s); at++)
+			for (size_t n = at + 1; n <= sizeof(s); n++) {
+				memset(s, 'a', sizeof(s));
+				s[at] = look[k];
+				all &= scan_agrees(s, n);
+			}
+	CHECK("scan each byte at each place", all);
+	/* random lines of the bytes that matter, against the reference */
+	srand(7);
+	for (int t = 0; t < 20000; t++) {
+		size_t n = (size_t)(rand() % 24);
+
+		for (size_t i = 0; i < n; i++)
+			s[i] = look[rand() % (sizeof(look) - 1)] & (rand() % 4 ? 0xff : 0x7f);
+		for (size_t i = 0; i < n; i++)
+			if (rand() % 3)
+				s[i] = (char)('a' + i);
+		all &= scan_agrees(s, n);
+	}
+	CHECK("scan random lines", all);
+	CHECK("scan lf", line_scan("ab,c\nd", 6, &fl) == 5 && fl == LS_EOL);
+	CHECK("scan crlf", line_scan("ab\r\nd", 5, &fl) == 4 && fl == LS_EOL);
+	CHECK("scan lone cr", line_scan("ab\rd", 4, &fl) == 3 && fl == LS_EOL);
+	CHECK("scan cr at the end", line_scan("ab\r", 3, &fl) == 3 && fl == 0);
+	CHECK("scan no end", line_scan("abcdefghijk", 11, &fl) == 11 && fl == 0);
+	CHECK("scan flags", line_scan("a \"\xc3\xa9\"\n", 7, &fl) == 7 &&
+	    fl == (LS_EOL | LS_BLANK | LS_QUOTE | LS_HIGH));
+	CHECK("trim inner space", !line_may_trim("a b,c\n", 6));
+	CHECK("trim leading space", line_may_trim(" a,b\n", 5));
+	CHECK("trim after comma", line_may_trim("a, b\n", 5));
+	CHECK("trim before comma", line_may_trim("a ,b\n", 5));
+	CHECK("trim before crlf", line_may_trim("a,b \r\n", 6));
+	CHECK("trim at the end", line_may_trim("a,b ", 4));
+	CHECK("trim after quote", line_may_trim("\"a\" ,b\n", 7));
+	CHECK("trim tab", line_may_trim("a\tb\n", 4));
+}
+
 int
 main(void)
 {
@@ -304,7 +429,9 @@ main(void)
 	test_varint();
 	test_records();
 	test_column();
+	test_many_lines();
 	test_utf8();
+	test_linescan();
 	test_close_early();
 	return test_failed;
 }
