@@ -43,12 +43,13 @@ struct reader {
 };
 
 enum kind
-kind_parse(const char *s)
+kind_parse(const char *s, size_t n)
 {
-	if (s[0] == 's' && strcmp(s, "slice") == 0)	/* the most common */
+	if (n == 5 && memcmp(s, "slice", 5) == 0)	/* the most common */
 		return K_SLICE;
 	for (int k = 1; k < NKINDS; k++)
-		if (s[0] == kind_names[k][0] && strcmp(s, kind_names[k]) == 0)
+		if (s[0] == kind_names[k][0] && strlen(kind_names[k]) == n &&
+		    memcmp(s, kind_names[k], n) == 0)
 			return k;
 	return K_UNKNOWN;
 }
@@ -180,9 +181,19 @@ static int
 fill_record(struct reader *rd, const struct citem *it, struct record *r)
 {
 	static const char empty[] = "";
+	const struct cfield *fd = rd->b->fields + it->first;
+	const char *text = rd->b->arena + it->abase;
 
 	r->rd = rd;
 	r->line = it->line;
+	if (rd->canonical && it->nf == NCOLS) {		/* the common case */
+		for (int c = 0; c < NCOLS; c++) {
+			r->v[c] = text + fd[c].off;
+			r->len[c] = fd[c].len;
+		}
+		r->kind = kind_parse(r->v[C_KIND], r->len[C_KIND]);
+		return it->bad < 0 || check_text(rd, it, r);
+	}
 	for (int c = 0; c < NCOLS; c++) {
 		r->v[c] = empty;
 		r->len[c] = 0;
@@ -197,10 +208,10 @@ fill_record(struct reader *rd, const struct citem *it, struct record *r)
 
 		if (c < 0)
 			continue;
-		r->v[c] = field(rd, it, i);
-		r->len[c] = rd->b->fields[it->first + i].len;
+		r->v[c] = text + fd[i].off;
+		r->len[c] = fd[i].len;
 	}
-	r->kind = kind_parse(r->v[C_KIND]);
+	r->kind = kind_parse(r->v[C_KIND], r->len[C_KIND]);
 	return it->bad < 0 || check_text(rd, it, r);
 }
 

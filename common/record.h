@@ -53,7 +53,7 @@ const char *rec_raw(const struct record *r, size_t *n);
 /* The 1-based byte column where field c of r starts in its input line. */
 unsigned long rec_column(const struct record *r, enum col c);
 
-enum kind kind_parse(const char *s);
+enum kind kind_parse(const char *s, size_t n);
 
 /* recfield.c: a required int64 field; 0 when it is missing or no integer,
  * after reporting that through diag. */

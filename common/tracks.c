@@ -98,13 +98,22 @@ tk_thread(const char *pid, const char *tid)
 	return t;
 }
 
+/*
+ * Records come in runs on one track: the last track named is kept, and
+ * a record naming it again costs a string compare, not a key and a hash.
+ */
 struct track *
 tk_custom(const char *id)
 {
+	static struct track *last;
 	size_t n;
-	const char *k = key(&n, "track", id, NULL, NULL);
+	const char *k;
 
-	return lookup(k, n, TK_CUSTOM, id, 1);
+	if (last && strcmp(last->id, id) == 0)
+		return last;
+	k = key(&n, "track", id, NULL, NULL);
+	last = lookup(k, n, TK_CUSTOM, id, 1);
+	return last;
 }
 
 struct track *

@@ -43,7 +43,8 @@ check_record(const struct record *r)
 	json_object *o = args_parse(r->v[C_ARGS], r->len[C_ARGS], &why, &at);
 
 	if ((o == NULL) != (why != NULL || r->len[C_ARGS] == 0) ||
-	    (why && at > r->len[C_ARGS]) || r->kind != kind_parse(r->v[C_KIND]))
+	    (why && at > r->len[C_ARGS]) ||
+	    r->kind != kind_parse(r->v[C_KIND], r->len[C_KIND]))
 		abort();
 	json_object_put(o);
 	for (int c = 0; c < NCOLS; c++)
