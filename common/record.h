@@ -66,5 +66,12 @@ void rec_write(const struct record *r);
 void rec_pass(const struct record *r);
 /* One field at a time: rec_field for each of the NCOLS columns in order. */
 void rec_field(const char *s, size_t n, int last);
+/*
+ * A field written at o, quoted when it must be, then its comma (or the
+ * line end, when last); returns the byte after. o must have room for
+ * REC_FIELD_MAX(n) bytes.
+ */
+#define REC_FIELD_MAX(n) (2 * (n) + 3)
+char *rec_put(char *o, const char *s, size_t n, int last);
 
 #endif

@@ -18,14 +18,13 @@ rec_write_header(void)
 }
 
 /*
- * Quotes a field that holds a comma, a quote or a line end. Room for the
- * worst case (every byte a doubled quote) is taken at once, so the field is
- * written straight into the output buffer.
+ * Quotes a field that holds a comma, a quote or a line end. The caller
+ * has room for the worst case, REC_FIELD_MAX(n): every byte a doubled
+ * quote.
  */
-void
-rec_field(const char *s, size_t n, int last)
+char *
+rec_put(char *o, const char *s, size_t n, int last)
 {
-	char *o = out_reserve(2 * n + 3), *start = o;
 	size_t i;
 
 	for (i = 0; i < n; i++)
@@ -44,7 +43,16 @@ rec_field(const char *s, size_t n, int last)
 		*o++ = '"';
 	}
 	*o++ = last ? '\n' : ',';
-	out_commit((size_t)(o - start));
+	return o;
+}
+
+/* Fields go straight into the output buffer, room for them taken at once. */
+void
+rec_field(const char *s, size_t n, int last)
+{
+	char *o = out_reserve(REC_FIELD_MAX(n));
+
+	out_commit((size_t)(rec_put(o, s, n, last) - o));
 	if (last)
 		sig_check();	/* a whole record: a place to stop */
 }
@@ -52,8 +60,16 @@ rec_field(const char *s, size_t n, int last)
 void
 rec_write(const struct record *r)
 {
+	size_t max = 0;
+	char *o, *start;
+
 	for (int c = 0; c < NCOLS; c++)
-		rec_field(r->v[c], r->len[c], c == NCOLS - 1);
+		max += REC_FIELD_MAX(r->len[c]);
+	o = start = out_reserve(max);
+	for (int c = 0; c < NCOLS; c++)
+		o = rec_put(o, r->v[c], r->len[c], c == NCOLS - 1);
+	out_commit((size_t)(o - start));
+	sig_check();
 }
 
 void

@@ -6,9 +6,38 @@
 
 #include "args.h"
 #include "num.h"
+#include "sig.h"
 #include "spanrec.h"
 #include "timearg.h"
 #include "util.h"
+
+static size_t
+str_max(struct str s)
+{
+	return REC_FIELD_MAX(s.s ? s.n : 0);
+}
+
+static char *
+put_str(char *o, struct str s)
+{
+	return rec_put(o, s.s ? s.s : "", s.s ? s.n : 0, 0);
+}
+
+static char *
+put_int(char *o, int present, int64_t v)
+{
+	char buf[NUM_BUF];
+	size_t n;
+	const char *p;
+
+	if (present) {
+		p = num_fmt_i64(buf, v, &n);
+		memcpy(o, p, n);
+		o += n;
+	}
+	*o++ = ',';
+	return o;
+}
 
 static void
 field_str(struct str s)
@@ -26,27 +55,34 @@ field_int(int present, int64_t v)
 	rec_field(p, n, 0);
 }
 
+/* The record is written in one piece, room for its longest form taken once. */
 void
 spanrow_write(const struct spanrow *r)
 {
 	const char *kind = kind_names[r->kind];
+	size_t max = REC_FIELD_MAX(strlen(kind)) + str_max(r->pid) +
+	    str_max(r->tid) + str_max(r->name) + str_max(r->category) +
+	    str_max(r->file) + 6 * NUM_BUF + NCOLS;
+	char *o = out_reserve(max), *start = o;
 
-	rec_field(kind, strlen(kind), 0);
-	field_int(1, r->ts);
-	field_int(r->kind == K_SLICE, r->dur);
-	field_str(r->pid);
-	field_str(r->tid);
-	rec_field("", 0, 0);				/* track */
-	field_int(r->has & HAS_ID, r->id);
-	field_int(r->has & HAS_PARENT, r->parent);
-	field_int(r->has & HAS_DEPTH, r->depth);
-	field_str(r->name);
-	field_str(r->category);
-	field_str(r->file);
-	field_int(r->has & HAS_LINE, r->line);
-	for (int c = C_VALUE; c < C_ARGS; c++)	/* value, flows... */
-		rec_field("", 0, 0);
-	rec_field("", 0, 1);				/* args */
+	o = rec_put(o, kind, strlen(kind), 0);
+	o = put_int(o, 1, r->ts);
+	o = put_int(o, r->kind == K_SLICE, r->dur);
+	o = put_str(o, r->pid);
+	o = put_str(o, r->tid);
+	*o++ = ',';					/* track */
+	o = put_int(o, r->has & HAS_ID, r->id);
+	o = put_int(o, r->has & HAS_PARENT, r->parent);
+	o = put_int(o, r->has & HAS_DEPTH, r->depth);
+	o = put_str(o, r->name);
+	o = put_str(o, r->category);
+	o = put_str(o, r->file);
+	o = put_int(o, r->has & HAS_LINE, r->line);
+	for (int c = C_VALUE; c < C_ARGS; c++)		/* value, flows... */
+		*o++ = ',';
+	*o++ = '\n';					/* args */
+	out_commit((size_t)(o - start));
+	sig_check();		/* a whole record: a place to stop */
 }
 
 static void
