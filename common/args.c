@@ -1,9 +1,25 @@
 /* Parsing the args column. json-c's depth limit keeps hostile nesting
  * from recursing: past ARGS_MAXDEPTH levels the parse fails cleanly. */
+#include <locale.h>
 #include <string.h>
 
 #include "args.h"
 #include "util.h"
+
+/*
+ * json-c copies the thread's locale and makes a "C" one from it on every
+ * parse, then frees it. The tools run in the C locale (none calls
+ * setlocale), so the thread is given glibc's own C locale object, which
+ * copies and frees as itself: the same numbers, no allocation a parse.
+ */
+void
+json_c_locale(void)
+{
+	locale_t c = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+
+	if (c)
+		uselocale(c);
+}
 
 json_object *
 args_parse(const char *s, size_t n, const char **why, size_t *at)
@@ -20,6 +36,7 @@ args_parse(const char *s, size_t n, const char **why, size_t *at)
 		tok = json_tokener_new_ex(ARGS_MAXDEPTH);
 		if (!tok)
 			die(EX_OSERR, "out of memory");
+		json_c_locale();
 	}
 	json_tokener_reset(tok);
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
