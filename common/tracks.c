@@ -17,6 +17,7 @@
 static struct strmap *bykey;
 static struct track **order;
 static size_t ntracks, cap;
+static struct track *last_custom;	/* the last tk_custom() found */
 
 /* The key in a buffer of the file's, valid until the next call. */
 static const char *
@@ -105,15 +106,14 @@ tk_thread(const char *pid, const char *tid)
 struct track *
 tk_custom(const char *id)
 {
-	static struct track *last;
 	size_t n;
 	const char *k;
 
-	if (last && strcmp(last->id, id) == 0)
-		return last;
+	if (last_custom && strcmp(last_custom->id, id) == 0)
+		return last_custom;
 	k = key(&n, "track", id, NULL, NULL);
-	last = lookup(k, n, TK_CUSTOM, id, 1);
-	return last;
+	last_custom = lookup(k, n, TK_CUSTOM, id, 1);
+	return last_custom;
 }
 
 struct track *

@@ -24,4 +24,5 @@ fz_tracks_reset(void)
 	ntracks = cap = 0;
 	sm_free(bykey);
 	bykey = NULL;
+	last_custom = NULL;
 }
