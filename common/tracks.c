@@ -17,7 +17,6 @@
 static struct strmap *bykey;
 static struct track **order;
 static size_t ntracks, cap;
-static struct track *last_custom;	/* the last tk_custom() found */
 
 /* The key in a buffer of the file's, valid until the next call. */
 static const char *
@@ -99,21 +98,13 @@ tk_thread(const char *pid, const char *tid)
 	return t;
 }
 
-/*
- * Records come in runs on one track: the last track named is kept, and
- * a record naming it again costs a string compare, not a key and a hash.
- */
 struct track *
 tk_custom(const char *id)
 {
 	size_t n;
-	const char *k;
+	const char *k = key(&n, "track", id, NULL, NULL);
 
-	if (last_custom && strcmp(last_custom->id, id) == 0)
-		return last_custom;
-	k = key(&n, "track", id, NULL, NULL);
-	last_custom = lookup(k, n, TK_CUSTOM, id, 1);
-	return last_custom;
+	return lookup(k, n, TK_CUSTOM, id, 1);
 }
 
 struct track *

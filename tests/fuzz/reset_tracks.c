@@ -24,5 +24,4 @@ fz_tracks_reset(void)
 	ntracks = cap = 0;
 	sm_free(bykey);
 	bykey = NULL;
-	last_custom = NULL;
 }
