@@ -105,7 +105,7 @@ add_item(struct cfeed *f, int type)
 		b->items = xreallocarray(b->items, b->icap, sizeof(*b->items));
 	}
 	it = &b->items[b->nitems++];
-	memset(it, 0, sizeof(*it));
+	zero(it, sizeof(*it));
 	it->type = type;
 	it->line = f->recstart;
 	it->bad = -1;

@@ -61,7 +61,7 @@ scan(struct insp *in, const uint8_t *p, size_t n, struct pkt *k)
 	uint32_t last = 0;
 	int r, payloads = 0;
 
-	memset(k, 0, sizeof(*k));
+	zero(k, sizeof(*k));
 	pb_init(&b, p, n);
 	while ((r = pb_next(&b, &f, &why)) > 0) {
 		int v = f.wt == PB_VARINT, l = f.wt == PB_LEN;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "insp.h"
+#include "util.h"
 
 struct aval {
 	int kind;		/* field number of the value, 0: none */
@@ -33,7 +34,7 @@ scan(struct insp *in, const uint8_t *p, size_t n, struct aval *a)
 	const char *why;
 	int r;
 
-	memset(a, 0, sizeof(*a));
+	zero(a, sizeof(*a));
 	pb_init(&b, p, n);
 	while ((r = pb_next(&b, &f, &why)) > 0) {
 		if (f.num == 1 && f.wt == PB_VARINT) {

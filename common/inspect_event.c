@@ -271,7 +271,7 @@ ev_alloc(struct insp *in)
 		in->freelist = e->next;
 	else
 		e = xmalloc(sizeof(*e));
-	memset(e, 0, sizeof(*e));
+	zero(e, sizeof(*e));
 	return e;
 }
 
@@ -718,7 +718,7 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 	const char *why;
 	int type;
 
-	memset(&d, 0, offsetof(struct tedec, cat_iids));
+	zero(&d, offsetof(struct tedec, cat_iids));
 	d.fl = &in->flbuf[0];
 	d.te = &in->flbuf[1];
 	d.fl->n = d.te->n = 0;
