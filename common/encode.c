@@ -87,12 +87,18 @@ static void
 put_pev(struct track *t, const struct pev *p, enum tev_type type)
 {
 	const struct nest *n = t->nest;
-	struct tev e = {
-		.type = type, .ts = p->ts,
-		.name = n->arena + p->name, .cat = n->arena + p->cat,
-		.file = n->arena + p->src, .line = p->srcline, .args = p->args,
-		.nflows = p->nflows, .nflows_end = p->nends,
-	};
+	struct tev e;
+
+	zero(&e, sizeof(e));	/* see zero() */
+	e.type = type;
+	e.ts = p->ts;
+	e.name = n->arena + p->name;
+	e.cat = n->arena + p->cat;
+	e.file = n->arena + p->src;
+	e.line = p->srcline;
+	e.args = p->args;
+	e.nflows = p->nflows;
+	e.nflows_end = p->nends;
 
 	if (n->fl) {		/* no flows yet: no array (NULL + 0 is UB) */
 		e.flows = n->fl + p->flows;
@@ -436,10 +442,13 @@ event_track(const struct record *r, int global_ok)
 static void
 span_record(const struct record *r)
 {
-	struct pev p = { .kind = r->kind, .line = r->line };
+	struct pev p;
 	struct track *t;
 	const char *why;
 
+	zero(&p, sizeof(p));
+	p.kind = r->kind;
+	p.line = r->line;
 	if (r->kind == K_ASYNC && !r->len[C_TRACK]) {
 		rec_error(r, C_TRACK, "missing (an async span needs its lane; "
 		    "see async-match)");
