@@ -1,25 +1,10 @@
-#include <stdint.h>
 #include <string.h>
 
 #include "linescan.h"
+#include "utf8.h"
 
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/*
- * Whether a word of eight bytes may hold one that line_scan() looks at:
- * all of them are below '#' (0x23) or past ASCII. A byte below 0x23 is
- * never missed; one above it can be flagged by a borrow, which only costs
- * a look at each byte of the word.
- */
-static int
-special8(const unsigned char *s)
-{
-	uint64_t w;
-
-	memcpy(&w, s, sizeof(w));
-	return ((((w - ONES * 0x23) & ~w) | w) & HIGHS) != 0;
-}
+/* All the bytes line_scan() looks at are below '#' or past ASCII. */
+#define LOOKED_AT 0x23
 
 /* The flag of byte c, or -1 when c may end the line. */
 static int
@@ -51,7 +36,7 @@ line_scan(const char *str, size_t n, int *flags)
 	while (i < n) {
 		int f;
 
-		if (n - i >= 8 && !special8(s + i)) {
+		if (n - i >= 8 && !word_has_below(s + i, LOOKED_AT)) {
 			i += 8;
 			continue;
 		}

@@ -1,21 +1,5 @@
 /* UTF-8 validation (RFC 3629), with a fast path for ASCII. */
-#include <stdint.h>
-#include <string.h>
-
 #include "utf8.h"
-
-#define ONES UINT64_C(0x0101010101010101)
-#define HIGHS UINT64_C(0x8080808080808080)
-
-/* Eight bytes of ASCII with no NUL among them, tested at once. */
-static int
-plain8(const unsigned char *s)
-{
-	uint64_t w;
-
-	memcpy(&w, s, sizeof(w));
-	return ((w | ((w - ONES) & ~w)) & HIGHS) == 0;
-}
 
 size_t
 utf8_valid(const char *str, size_t n)
@@ -26,7 +10,7 @@ utf8_valid(const char *str, size_t n)
 	while (i < n) {
 		unsigned c, need, min, cp;
 
-		if (n - i >= 8 && plain8(s + i)) {
+		if (n - i >= 8 && !word_has_below(s + i, 1)) {	/* no NUL */
 			i += 8;
 			continue;
 		}
