@@ -23,6 +23,7 @@ put_str(char *o, struct str s)
 	return rec_put(o, s.s ? s.s : "", s.s ? s.n : 0, 0);
 }
 
+/* Writes at most NUM_BUF bytes: the number, then its comma. */
 static char *
 put_int(char *o, int present, int64_t v)
 {
@@ -39,20 +40,21 @@ put_int(char *o, int present, int64_t v)
 	return o;
 }
 
+/* The same fields on their own, for the rows written field by field. */
 static void
 field_str(struct str s)
 {
-	rec_field(s.s ? s.s : "", s.s ? s.n : 0, 0);
+	char *o = out_reserve(str_max(s));
+
+	out_commit((size_t)(put_str(o, s) - o));
 }
 
 static void
 field_int(int present, int64_t v)
 {
-	char buf[NUM_BUF];
-	size_t n = 0;
-	const char *p = present ? num_fmt_i64(buf, v, &n) : "";
+	char *o = out_reserve(NUM_BUF);
 
-	rec_field(p, n, 0);
+	out_commit((size_t)(put_int(o, present, v) - o));
 }
 
 /* The record is written in one piece, room for its longest form taken once. */
