@@ -1,4 +1,4 @@
-/* Allocation wrappers: out of memory ends the run with EX_OSERR. */
+/* Allocation wrappers (out of memory ends the run with EX_OSERR), and zero(). */
 #include <stdlib.h>
 #include <string.h>
 

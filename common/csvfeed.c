@@ -113,11 +113,6 @@ add_item(struct cfeed *f, int type)
 	return it;
 }
 
-/*
- * A record of more than MAXFIELDS fields is an error whatever its header
- * (record.c reads at most 64 columns): the rest are counted, not kept, so
- * a line of a hundred million commas costs no more memory than its text.
- */
 static void
 arena_room(struct cbatch *b, size_t n)
 {
@@ -147,6 +142,11 @@ inplace_room(struct cfeed *f)
 	f->fend = f->fp + MAXFIELDS;
 }
 
+/*
+ * A record of more than MAXFIELDS fields is an error whatever its header
+ * (record.c reads at most 64 columns): the rest are counted, not kept, so
+ * a line of a hundred million commas costs no more memory than its text.
+ */
 static void
 on_field(void *s, size_t n, void *data)
 {

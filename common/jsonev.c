@@ -66,9 +66,9 @@ jev_open(const char *path)
 	j->buf = xmalloc(RDBUF);
 	j->line = 1;
 	j->tok = json_tokener_new_ex(ARGS_MAXDEPTH + 1);
-	json_c_locale();
 	if (!j->tok)
 		die(EX_OSERR, "out of memory");
+	json_c_locale();
 	json_tokener_set_flags(j->tok, JSON_TOKENER_STRICT |
 	    JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	return j;

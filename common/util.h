@@ -23,10 +23,10 @@ void vmsg(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 
 /* alloc.c: allocation that exits with EX_OSERR instead of returning NULL. */
 void *xmalloc(size_t n);
-void zero(void *p, size_t n);	/* memset 0, never inlined */
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 void *xreallocarray(void *p, size_t n, size_t size);
+void zero(void *p, size_t n);	/* memset 0, never inlined (alloc.c) */
 char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n);
 
