@@ -7,9 +7,9 @@ include config.mk
 BUILD = build
 TOOLS = $(patsubst tools/%.c,%,$(wildcard tools/*.c))
 BINS = $(TOOLS:%=$(BUILD)/%)
-COMMON_SRC = $(wildcard common/*.c)
+COMMON_SRC = $(wildcard common/*/*.c)
 COMMON_OBJ = $(COMMON_SRC:common/%.c=$(BUILD)/common/%.o) $(BUILD)/proto/perfetto_trace.pb-c.o
-HDR = $(wildcard common/*.h) $(BUILD)/proto/perfetto_trace.pb-c.h
+HDR = $(wildcard common/*/*.h) $(BUILD)/proto/perfetto_trace.pb-c.h
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MAN1 = $(wildcard man/*.1)
@@ -29,7 +29,7 @@ $(BUILD)/proto/perfetto_trace.pb-c.o: $(BUILD)/proto/perfetto_trace.pb-c.c $(BUI
 	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $(BUILD)/proto/perfetto_trace.pb-c.c
 
 $(BUILD)/common/%.o: common/%.c $(HDR)
-	@mkdir -p $(BUILD)/common
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $<
 
 $(BUILD)/libcommon.a: $(COMMON_OBJ)
@@ -73,7 +73,7 @@ clean:
 .PRECIOUS: $(BUILD)/common/%.o $(BUILD)/proto/perfetto_trace.pb-c.c
 
 # --- store schema (span-fetch, span-gen) -------------------------------------
-# sql/*.sql is the schema of the telemetry store; common/schema.c embeds it
+# sql/*.sql is the schema of the telemetry store; common/store/schema.c embeds it
 # through a header generated here, and make install puts it in DATADIR.
 DATADIR = $(PREFIX)/share/spanpipe
 STORE_SQL = sql/store-sqlite.sql sql/store-postgresql.sql
@@ -86,8 +86,8 @@ $(BUILD)/sql/store-sql.h: $(STORE_SQL)
 	  echo 'static const char schema_pg[] ='; $(SQL_TO_C) sql/store-postgresql.sql; echo ';'; \
 	} >$@.tmp && mv $@.tmp $@
 
-$(BUILD)/common/schema.o: $(BUILD)/sql/store-sql.h
-$(BUILD)/common/schema.o: ALL_CPPFLAGS += -I$(BUILD)/sql
+$(BUILD)/common/store/schema.o: $(BUILD)/sql/store-sql.h
+$(BUILD)/common/store/schema.o: ALL_CPPFLAGS += -I$(BUILD)/sql
 
 install: install-sql
 uninstall: uninstall-sql

@@ -28,7 +28,7 @@ awk -v n=$N -v distinct=1 -f tests/bench/w1.awk >"$W/w3.csv"
 # 8 threads of 50,000 nested thread spans, async spans up to 1000 open.
 $B/span-gen -f --db "$W/w2.db" --threads 8 --spans 400000 --async 100000 --open 1000
 pid=$($B/span-fetch --db "$W/w2.db" --list-processes | awk -F, 'NR == 2 { print $4 }')
-# the same queries span-fetch runs (common/fetch.c), printed by sqlite3 -csv
+# the same queries span-fetch runs (common/store/fetch.c), printed by sqlite3 -csv
 {
 	for s in $(sqlite3 "$W/w2.db" "SELECT stream_id FROM streams WHERE process_id = '$pid' ORDER BY stream_id"); do
 		echo "SELECT id, parent, depth, \"begin\", \"end\", name, target, filename, line FROM thread_spans WHERE stream_id = '$s' ORDER BY \"begin\", depth, \"end\" DESC, id;"

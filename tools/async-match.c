@@ -17,16 +17,16 @@
 
 #include <xxhash.h>
 
-#include "args.h"
-#include "diag.h"
-#include "lanes.h"
-#include "num.h"
-#include "pairs.h"
-#include "progress.h"
-#include "record.h"
-#include "strmap.h"
-#include "timearg.h"
-#include "util.h"
+#include "async/lanes.h"
+#include "async/pairs.h"
+#include "base/num.h"
+#include "base/progress.h"
+#include "base/strmap.h"
+#include "base/timearg.h"
+#include "base/util.h"
+#include "records/args.h"
+#include "records/diag.h"
+#include "records/record.h"
 
 #define RECENT 16384		/* ended ids remembered, for second ends */
 #define GROUP_NAME "Async Operations"

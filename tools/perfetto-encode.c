@@ -6,12 +6,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chrome_out.h"
-#include "diag.h"
-#include "encode.h"
-#include "progress.h"
-#include "record.h"
-#include "util.h"
+#include "base/progress.h"
+#include "base/util.h"
+#include "chrome/export.h"
+#include "perfetto/encode.h"
+#include "records/diag.h"
+#include "records/record.h"
 
 static void
 usage(int status)

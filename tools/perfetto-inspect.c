@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "inspect.h"
-#include "progress.h"
-#include "record.h"
-#include "tracein.h"
-#include "util.h"
+#include "base/progress.h"
+#include "base/util.h"
+#include "inspect/inspect.h"
+#include "inspect/tracein.h"
+#include "records/record.h"
 
 static void
 usage(int status)

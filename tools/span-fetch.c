@@ -1,8 +1,8 @@
 /*
  * span-fetch: one process's thread spans and async events from a telemetry
  * store (SQLite or PostgreSQL), as spanpipe records in ts order; or the
- * events of a Chrome trace-event JSON file. The work is in common/fetch.c
- * and common/chrome_in.c.
+ * events of a Chrome trace-event JSON file. The work is in common/store/fetch.c
+ * and common/chrome/import.c.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "chrome_in.h"
-#include "diag.h"
-#include "fetch.h"
-#include "progress.h"
-#include "record.h"
-#include "store.h"
-#include "timearg.h"
-#include "util.h"
+#include "base/progress.h"
+#include "base/timearg.h"
+#include "base/util.h"
+#include "chrome/import.h"
+#include "records/diag.h"
+#include "records/record.h"
+#include "store/fetch.h"
+#include "store/store.h"
 
 static void
 usage(FILE *f, int status)

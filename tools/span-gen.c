@@ -1,5 +1,5 @@
 /*
- * span-gen: deterministic synthetic telemetry (common/gen.c) written to a
+ * span-gen: deterministic synthetic telemetry (common/store/gen.c) written to a
  * store (SQLite file or PostgreSQL) or as records to standard output, the
  * same records span-fetch would print for each process of that store.
  */
@@ -9,15 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gen.h"
-#include "merge.h"
-#include "num.h"
-#include "progress.h"
-#include "record.h"
-#include "spanrec.h"
-#include "store.h"
-#include "timearg.h"
-#include "util.h"
+#include "base/merge.h"
+#include "base/num.h"
+#include "base/progress.h"
+#include "base/timearg.h"
+#include "base/util.h"
+#include "records/record.h"
+#include "records/spanrec.h"
+#include "store/gen.h"
+#include "store/store.h"
 
 static void
 usage(FILE *f, int status)

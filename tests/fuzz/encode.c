@@ -8,14 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "diag.h"
-#include "encode.h"
+#include "base/util.h"
 #include "fuzz.h"
-#include "ids.h"
-#include "inspect.h"
-#include "record.h"
-#include "tracein.h"
-#include "util.h"
+#include "inspect/inspect.h"
+#include "inspect/tracein.h"
+#include "perfetto/encode.h"
+#include "perfetto/ids.h"
+#include "records/diag.h"
+#include "records/record.h"
 
 void fz_encode_reset(void);
 void fz_tracks_reset(void);

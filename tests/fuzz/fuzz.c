@@ -8,8 +8,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/util.h"
 #include "fuzz.h"
-#include "util.h"
 
 static int infd = -1, outfd = -1;
 static char inpath[64], outpath[64];

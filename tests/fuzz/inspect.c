@@ -6,10 +6,10 @@
  */
 #include <stdlib.h>
 
+#include "base/util.h"
 #include "fuzz.h"
-#include "inspect.h"
-#include "tracein.h"
-#include "util.h"
+#include "inspect/inspect.h"
+#include "inspect/tracein.h"
 
 static void
 inspect(const char *path, enum insp_mode mode)

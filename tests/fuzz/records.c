@@ -11,11 +11,11 @@
 
 #include <xxhash.h>
 
-#include "args.h"
-#include "diag.h"
+#include "base/util.h"
 #include "fuzz.h"
-#include "record.h"
-#include "util.h"
+#include "records/args.h"
+#include "records/diag.h"
+#include "records/record.h"
 
 struct pass {
 	const char *path;

@@ -1,6 +1,6 @@
 /* The open slices of encode.c, freed between fuzz inputs: encode.c is
  * built in here to reach its state. */
-#include "../../common/encode.c"
+#include "../../common/perfetto/encode.c"
 
 void fz_encode_reset(void);
 

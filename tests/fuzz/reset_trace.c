@@ -1,6 +1,6 @@
 /* The packet writer of trace.c, emptied between fuzz inputs: trace.c is
  * built in here to reach its state. */
-#include "../../common/trace.c"
+#include "../../common/perfetto/trace.c"
 
 void fz_trace_reset(void);
 

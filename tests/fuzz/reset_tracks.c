@@ -1,6 +1,6 @@
 /* The track table of tracks.c, emptied between fuzz inputs: tracks.c is
  * built in here to reach its state. */
-#include "../../common/tracks.c"
+#include "../../common/perfetto/tracks.c"
 
 void fz_tracks_reset(void);
 

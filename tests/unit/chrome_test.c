@@ -7,12 +7,12 @@
 #include <inttypes.h>
 #include <stdint.h>
 
-#include "chrome_in.h"
-#include "diag.h"
-#include "extsort.h"
-#include "jsonev.h"
-#include "strmap.h"
-#include "util.h"
+#include "base/extsort.h"
+#include "base/strmap.h"
+#include "base/util.h"
+#include "chrome/import.h"
+#include "chrome/jsonev.h"
+#include "records/diag.h"
 #include "test.h"
 
 static void

@@ -5,15 +5,15 @@
 #include <inttypes.h>
 #include <stdint.h>
 
-#include "diag.h"
-#include "ids.h"
-#include "linescan.h"
-#include "num.h"
-#include "record.h"
-#include "strmap.h"
-#include "trace.h"
-#include "utf8.h"
-#include "util.h"
+#include "base/num.h"
+#include "base/strmap.h"
+#include "base/utf8.h"
+#include "base/util.h"
+#include "perfetto/ids.h"
+#include "perfetto/trace.h"
+#include "records/diag.h"
+#include "records/linescan.h"
+#include "records/record.h"
 
 #define HEADER "kind,ts,dur,pid,tid,track,id,parent,depth,name,category," \
     "file,line,value,flows,flows_end,args\n"

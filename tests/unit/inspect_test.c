@@ -7,11 +7,11 @@
 
 #include <zlib.h>
 
-#include "pbread.h"
-#include "sbuf.h"
-#include "tracein.h"
-#include "u64map.h"
-#include "util.h"
+#include "base/sbuf.h"
+#include "base/u64map.h"
+#include "base/util.h"
+#include "inspect/pbread.h"
+#include "inspect/tracein.h"
 #include "test.h"
 
 static int

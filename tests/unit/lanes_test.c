@@ -8,9 +8,9 @@
 #include <inttypes.h>
 #include <stdint.h>
 
-#include "lanes.h"
-#include "pairs.h"
-#include "util.h"
+#include "async/lanes.h"
+#include "async/pairs.h"
+#include "base/util.h"
 #include "test.h"
 
 #define MAXSPANS 600

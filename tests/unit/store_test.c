@@ -5,9 +5,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gen.h"
-#include "merge.h"
-#include "store.h"
+#include "base/merge.h"
+#include "store/gen.h"
+#include "store/store.h"
 #include "test.h"
 
 static void

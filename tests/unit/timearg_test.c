@@ -1,9 +1,9 @@
-/* Unit tests for common/timearg.c: RFC 3339 and nanosecond arguments. */
+/* Unit tests for common/base/timearg.c: RFC 3339 and nanosecond arguments. */
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
 
-#include "timearg.h"
+#include "base/timearg.h"
 #include "test.h"
 
 static int

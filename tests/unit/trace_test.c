@@ -1,10 +1,10 @@
 /* Unit tests for the packet writer: framing, sequences, interning, clock. */
 #include <stdint.h>
 
+#include "base/util.h"
+#include "perfetto/pbfast.h"
+#include "perfetto/trace.h"
 #include "perfetto_trace.pb-c.h"
-#include "pbfast.h"
-#include "trace.h"
-#include "util.h"
 #include "test.h"
 
 static uint8_t *data;

@@ -1,0 +1,203 @@
+/*
+ * Debug annotations: counted, their interned ids checked and, for
+ * records, written as JSON. Nesting (dicts and arrays) is walked to
+ * INSP_ANNO_DEPTH levels; deeper is reported, not followed, so hostile
+ * input cannot exhaust the stack. Cost: two passes over each annotation.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "base/util.h"
+#include "inspect/insp.h"
+
+struct aval {
+	int kind;		/* field number of the value, 0: none */
+	uint64_t v;
+	const uint8_t *data;
+	size_t len;
+	int has_name;
+	const uint8_t *name;
+	size_t namelen;
+	uint64_t name_iid;
+	int has_children;
+};
+
+static int walk(struct insp *in, const struct iseq *s, const uint8_t *p,
+    size_t n, struct sbuf *json, int named, int depth);
+
+static int
+scan(struct insp *in, const uint8_t *p, size_t n, struct aval *a)
+{
+	struct pbuf b;
+	struct pbfield f;
+	const char *why;
+	int r;
+
+	zero(a, sizeof(*a));
+	pb_init(&b, p, n);
+	while ((r = pb_next(&b, &f, &why)) > 0) {
+		if (f.num == 1 && f.wt == PB_VARINT) {
+			a->has_name = 2;
+			a->name_iid = f.v;
+		} else if (f.num == 10 && f.wt == PB_LEN) {
+			a->has_name = 1;
+			a->name = f.data;
+			a->namelen = f.len;
+		} else if (f.num == 11 || f.num == 12) {
+			a->has_children = (int)f.num;
+		} else if ((f.num >= 2 && f.num <= 9) || f.num == 14 ||
+		    f.num == 17) {
+			/* only what the wire type sets: f keeps stale bytes */
+			a->kind = (int)f.num;
+			a->v = f.wt == PB_LEN ? 0 : f.v;
+			a->data = f.wt == PB_LEN ? f.data : NULL;
+			a->len = a->data ? f.len : 0;
+			if ((f.num == 6 || f.num == 9) && !a->data)
+				a->kind = -1;	/* a string that is none */
+		}
+	}
+	if (r < 0)
+		FIND(in, F_DECODE, "debug annotation does not decode: %s", why);
+	return r;
+}
+
+static void
+name_out(struct insp *in, const struct iseq *s, const struct aval *a,
+    struct sbuf *json)
+{
+	const struct ient *e = NULL;
+	char buf[40];
+
+	if (a->has_name == 2 && !(e = s ? iseq_lookup(s, TAB_ANNO, a->name_iid) :
+	    NULL))
+		FIND(in, F_IID, "debug annotation name iid %" PRIu64 " is not "
+		    "interned on sequence %" PRIu32 " since its last clear",
+		    a->name_iid, s ? s->id : 0);
+	if (!json)
+		return;
+	if (e) {
+		sb_json_str(json, e->s->s, e->s->len);
+	} else if (a->has_name == 1) {
+		sb_json_str(json, (const char *)a->name, a->namelen);
+	} else {
+		snprintf(buf, sizeof(buf), "unknown(%" PRIu64 ")", a->name_iid);
+		sb_json_str(json, buf, strlen(buf));
+	}
+	sb_putc(json, ':');
+}
+
+static void
+scalar(struct insp *in, const struct iseq *s, const struct aval *a,
+    struct sbuf *json)
+{
+	const struct ient *e;
+	char buf[40];
+
+	if (a->kind == 17 && !(e = s ? iseq_lookup(s, TAB_STRVAL, a->v) :
+	    NULL)) {
+		FIND(in, F_IID, "debug annotation string iid %" PRIu64 " is "
+		    "not interned on sequence %" PRIu32 " since its last clear",
+		    a->v, s ? s->id : 0);
+		e = NULL;
+	}
+	if (!json)
+		return;
+	switch (a->kind) {
+	case 2:
+		sb_puts(json, a->v ? "true" : "false");
+		break;
+	case 3:
+		sb_u64(json, a->v);
+		break;
+	case 4:
+		sb_i64(json, (int64_t)a->v);
+		break;
+	case 5:
+		sb_double(json, pb_double(a->v), 1);
+		break;
+	case 6:
+		sb_json_str(json, (const char *)a->data, a->len);
+		break;
+	case 7:
+		snprintf(buf, sizeof(buf), "0x%" PRIx64, a->v);
+		sb_json_str(json, buf, strlen(buf));
+		break;
+	case 9:
+		if (a->len == 4 && memcmp(a->data, "null", 4) == 0)
+			sb_puts(json, "null");
+		else
+			sb_json_str(json, (const char *)a->data, a->len);
+		break;
+	case 17:
+		e = iseq_lookup(s, TAB_STRVAL, a->v);
+		if (e)
+			sb_json_str(json, e->s->s, e->s->len);
+		else
+			sb_puts(json, "null");
+		break;
+	case 0:
+		sb_puts(json, "null");
+		break;
+	default:
+		sb_json_str(json, "(not decoded)", 13);
+		break;
+	}
+}
+
+/* The dict entries (11) or array values (12) of an annotation. */
+static int
+children(struct insp *in, const struct iseq *s, const uint8_t *p, size_t n,
+    int which, struct sbuf *json, int depth)
+{
+	struct pbuf b;
+	struct pbfield f;
+	const char *why;
+	int first = 1;
+
+	if (json)
+		sb_putc(json, which == 11 ? '{' : '[');
+	pb_init(&b, p, n);
+	while (pb_next(&b, &f, &why) > 0) {
+		if (f.num != (uint32_t)which || f.wt != PB_LEN)
+			continue;
+		if (json && !first)
+			sb_putc(json, ',');
+		first = 0;
+		if (walk(in, s, f.data, f.len, json, which == 11, depth + 1) < 0)
+			return -1;
+	}
+	if (json)
+		sb_putc(json, which == 11 ? '}' : ']');
+	return 0;
+}
+
+static int
+walk(struct insp *in, const struct iseq *s, const uint8_t *p, size_t n,
+    struct sbuf *json, int named, int depth)
+{
+	struct aval a;
+
+	if (depth > INSP_ANNO_DEPTH) {
+		FIND(in, F_DECODE, "debug annotation nested deeper than %d "
+		    "levels", INSP_ANNO_DEPTH);
+		return -1;
+	}
+	if (scan(in, p, n, &a) < 0)
+		return -1;
+	if (named)
+		name_out(in, s, &a, json);
+	if (a.has_children)
+		return children(in, s, p, n, a.has_children, json, depth);
+	scalar(in, s, &a, json);
+	return 0;
+}
+
+/* One top-level annotation of an event: "name":value into json. */
+int
+ianno_walk(struct insp *in, const struct iseq *s, const uint8_t *p, size_t n,
+    struct sbuf *json)
+{
+	in->annos++;
+	return walk(in, s, p, n, json, 1, 0);
+}

@@ -1,0 +1,777 @@
+/*
+ * TrackEvents as they arrive: decoded in one pass over their fields, their
+ * interned ids resolved against the sequence as it is at this point of the
+ * file, their track and timestamp settled. Each then waits in a sort window
+ * (on timestamp, then file order) of INSP_WINDOW events, so
+ * that they are processed in the order the importer sorts them whenever no
+ * event is further than that from its place. Cost: O(log INSP_WINDOW) per
+ * event that comes out of order, O(1) for one in order; memory
+ * INSP_WINDOW events.
+ */
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xxhash.h>
+
+#include "base/util.h"
+#include "inspect/insp.h"
+
+#define MAXCATS 16
+
+/* What one TrackEvent holds. Only the part before cat_iids is cleared
+ * per event: the arrays are read up to their counts. */
+struct tedec {
+	int has_type, has_track, has_name_iid, has_loc_iid, has_loc;
+	int counter, has_legacy, has_hist, has_abs_us, has_delta_us;
+	uint64_t type, track, name_iid, loc_iid, hist_iid;
+	int64_t ival, abs_us, delta_us, legacy_dur_us;
+	double dval;
+	struct pbfield name, loc_file;
+	uint32_t loc_line;
+	size_t ncat_iids, ncats, nannos;
+	uint64_t legacy_name_iid;
+	int legacy_phase;
+	size_t nfl, nend;
+	uint64_t extra;
+	struct sbuf *fl, *te;		/* flows, terminating flows */
+	uint64_t cat_iids[MAXCATS];
+	struct pbfield cats[MAXCATS];
+};
+
+static void
+flow_add(struct tedec *d, uint64_t id, int end)
+{
+	sb_put(end ? d->te : d->fl, &id, sizeof(id));
+	if (end)
+		d->nend++;
+	else
+		d->nfl++;
+}
+
+/* A repeated scalar field, plain or packed. */
+static int
+repeated(struct tedec *d, const struct pbfield *f, enum pbwire elem,
+    int flows, int end)
+{
+	struct pbuf b;
+	uint64_t v;
+	int r;
+
+	if (f->wt == elem) {
+		v = f->v;
+		if (flows)
+			flow_add(d, v, end);
+		else if (d->ncat_iids < MAXCATS)
+			d->cat_iids[d->ncat_iids++] = v;
+		return 0;
+	}
+	if (f->wt != PB_LEN)
+		return -1;
+	pb_init(&b, f->data, f->len);
+	while ((r = pb_packed_next(&b, elem, &v)) > 0)
+		if (flows)
+			flow_add(d, v, end);
+		else if (d->ncat_iids < MAXCATS)
+			d->cat_iids[d->ncat_iids++] = v;
+	return r;
+}
+
+static int
+sourceloc(struct tedec *d, const uint8_t *p, size_t n, const char **why)
+{
+	struct pbuf b;
+	struct pbfield f;
+	int r;
+
+	pb_init(&b, p, n);
+	while ((r = pb_next(&b, &f, why)) > 0)
+		if (f.num == 2 && f.wt == PB_LEN)
+			d->loc_file = f;
+		else if (f.num == 4 && f.wt == PB_VARINT)
+			d->loc_line = (uint32_t)f.v;
+	return r;
+}
+
+/* LegacyEvent: name_iid 1, phase 2, duration_us 3. */
+static int
+legacy(struct tedec *d, const uint8_t *p, size_t n, const char **why)
+{
+	struct pbuf b;
+	struct pbfield f;
+	int r;
+
+	d->has_legacy = 1;
+	pb_init(&b, p, n);
+	while ((r = pb_next(&b, &f, why)) > 0) {
+		if (f.wt != PB_VARINT)
+			continue;
+		if (f.num == 1)
+			d->legacy_name_iid = f.v;
+		else if (f.num == 2)
+			d->legacy_phase = (int)f.v;
+		else if (f.num == 3)
+			d->legacy_dur_us = (int64_t)f.v;
+	}
+	return r;
+}
+
+/* ChromeHistogramSample: name_iid 4. */
+static int
+histogram(struct tedec *d, const uint8_t *p, size_t n, const char **why)
+{
+	struct pbuf b;
+	struct pbfield f;
+	int r;
+
+	pb_init(&b, p, n);
+	while ((r = pb_next(&b, &f, why)) > 0)
+		if (f.num == 4 && f.wt == PB_VARINT) {
+			d->has_hist = 1;
+			d->hist_iid = f.v;
+		}
+	return r;
+}
+
+static int
+wrong(const struct pbfield *f, enum pbwire want, const char **why)
+{
+	if (f->wt == want)
+		return 0;
+	*why = "a field has the wrong wire type";
+	return -1;
+}
+
+static int
+extra_values(struct tedec *d, const struct pbfield *f)
+{
+	struct pbuf b;
+	uint64_t v;
+	int r;
+
+	if (f->wt != PB_LEN) {
+		d->extra++;
+		return 0;
+	}
+	pb_init(&b, f->data, f->len);
+	while ((r = pb_packed_next(&b, f->num == 46 ? PB_I64 : PB_VARINT,
+	    &v)) > 0)
+		d->extra++;
+	return r;
+}
+
+/* The single-valued fields of a TrackEvent. */
+static int
+scalar_field(struct tedec *d, const struct pbfield *f, const char **why)
+{
+	switch (f->num) {
+	case 9:
+		d->has_type = 1, d->type = f->v;
+		break;
+	case 10:
+		d->has_name_iid = 1, d->name_iid = f->v;
+		break;
+	case 11:
+		d->has_track = 1, d->track = f->v;
+		break;
+	case 30:
+		d->counter = 1, d->ival = (int64_t)f->v;
+		break;
+	case 44:
+		d->counter = 2, d->dval = pb_double(f->v);
+		return wrong(f, PB_I64, why);
+	case 34:
+		d->has_loc_iid = 1, d->loc_iid = f->v;
+		break;
+	case 1:
+		d->has_delta_us = 1, d->delta_us = (int64_t)f->v;
+		break;
+	case 16:
+		d->has_abs_us = 1, d->abs_us = (int64_t)f->v;
+		break;
+	case 2:
+	case 8:
+	case 17:
+	case 20:
+		/* thread time and instruction counts: counter values too */
+		d->extra++;
+		break;
+	default:
+		return 0;
+	}
+	return wrong(f, PB_VARINT, why);
+}
+
+/* The length-delimited fields: strings and messages. */
+static int
+nested_field(struct tedec *d, const struct pbfield *f, const char **why)
+{
+	if (wrong(f, PB_LEN, why) < 0)
+		return -1;
+	switch (f->num) {
+	case 23:
+		d->name = *f;
+		return 0;
+	case 22:
+		if (d->ncats < MAXCATS)
+			d->cats[d->ncats++] = *f;
+		return 0;
+	case 4:
+		d->nannos++;
+		return 0;
+	case 33:
+		d->has_loc = 1;
+		return sourceloc(d, f->data, f->len, why);
+	case 6:
+		return legacy(d, f->data, f->len, why);
+	default:
+		return histogram(d, f->data, f->len, why);
+	}
+}
+
+/* One TrackEvent field into d; -1 with *why when it is malformed. */
+static int
+field(struct tedec *d, const struct pbfield *f, const char **why)
+{
+	int r;
+
+	switch (f->num) {
+	case 3:
+		r = repeated(d, f, PB_VARINT, 0, 0);
+		break;
+	case 36:
+	case 42:
+		r = repeated(d, f, PB_VARINT, 1, f->num == 42);
+		break;
+	case 47:
+	case 48:
+		r = repeated(d, f, PB_I64, 1, f->num == 48);
+		break;
+	case 12:
+	case 46:
+		r = extra_values(d, f);
+		break;
+	case 4: case 6: case 22: case 23: case 28: case 33:
+		return nested_field(d, f, why);
+	default:
+		return scalar_field(d, f, why);
+	}
+	if (r < 0)
+		*why = "a repeated field does not decode";
+	return r;
+}
+
+static struct iev *
+ev_alloc(struct insp *in)
+{
+	struct iev *e = in->freelist;
+
+	if (e)
+		in->freelist = e->next;
+	else
+		e = xmalloc(sizeof(*e));
+	zero(e, sizeof(*e));
+	return e;
+}
+
+void
+iev_free(struct insp *in, struct iev *e)
+{
+	free(e->flows);
+	if (e->rec) {
+		rcs_unref(e->rec->name);
+		rcs_unref(e->rec->cat);
+		rcs_unref(e->rec->file);
+		free(e->rec->args);
+		free(e->rec);
+	}
+	e->next = in->freelist;
+	in->freelist = e;
+}
+
+static void
+iid_missing(struct insp *in, const struct iseq *s, const char *what,
+    uint64_t iid)
+{
+	FIND(in, F_IID, "%s iid %" PRIu64 " is not interned on sequence %"
+	    PRIu32 " since its last clear", what, iid, s ? s->id : 0);
+}
+
+static void
+resolve_name(struct insp *in, const struct iseq *s, const struct tedec *d,
+    struct iev *e)
+{
+	const struct ient *ne = NULL;
+
+	if (d->has_name_iid || (d->has_legacy && d->legacy_name_iid &&
+	    !d->name.data)) {
+		uint64_t iid = d->has_name_iid ? d->name_iid :
+		    d->legacy_name_iid;
+
+		if (!(ne = s ? iseq_lookup(s, TAB_NAME, iid) : NULL))
+			iid_missing(in, s, "event name", iid);
+	}
+	if (ne) {
+		e->has_name = 1;
+		e->name_h = ne->s->hash;
+		if (e->rec)
+			e->rec->name = rcs_ref(ne->s);
+	} else if (d->name.data) {
+		e->has_name = 1;
+		if (e->rec) {
+			e->rec->name = rcs_new(d->name.data, d->name.len);
+			e->name_h = e->rec->name->hash;
+		} else {
+			e->name_h = XXH3_64bits(d->name.data, d->name.len);
+		}
+	}
+}
+
+/* Categories, joined with ',' as the importer joins them. */
+static void
+resolve_cats(struct insp *in, const struct iseq *s, const struct tedec *d,
+    struct iev *e)
+{
+	struct sbuf *b = &in->tmp;
+	const struct ient *ce;
+
+	b->n = 0;
+	for (size_t i = 0; i < d->ncat_iids; i++) {
+		if (!(ce = s ? iseq_lookup(s, TAB_CAT, d->cat_iids[i]) : NULL)) {
+			iid_missing(in, s, "category", d->cat_iids[i]);
+			continue;
+		}
+		if (d->ncat_iids == 1 && d->ncats == 0) {
+			e->has_cat = 1;
+			e->cat_h = ce->s->hash;
+			if (e->rec)
+				e->rec->cat = rcs_ref(ce->s);
+			return;
+		}
+		if (b->n)
+			sb_putc(b, ',');
+		sb_put(b, ce->s->s, ce->s->len);
+	}
+	for (size_t i = 0; i < d->ncats; i++) {
+		if (b->n)
+			sb_putc(b, ',');
+		sb_put(b, d->cats[i].data, d->cats[i].len);
+	}
+	if (b->n == 0)
+		return;
+	e->has_cat = 1;
+	e->cat_h = XXH3_64bits(b->p, b->n);
+	if (e->rec)
+		e->rec->cat = rcs_new(b->p, b->n);
+}
+
+static void
+resolve_loc(struct insp *in, const struct iseq *s, const struct tedec *d,
+    struct iev *e)
+{
+	const struct ient *le = NULL;
+
+	if (d->has_loc_iid && !(le = s ? iseq_lookup(s, TAB_LOC, d->loc_iid) :
+	    NULL))
+		iid_missing(in, s, "source location", d->loc_iid);
+	if (d->has_hist && !(s && iseq_lookup(s, TAB_HIST, d->hist_iid)))
+		iid_missing(in, s, "histogram name", d->hist_iid);
+	if (!e->rec)
+		return;
+	if (le) {
+		e->rec->file = rcs_ref(le->s);
+		e->rec->line = le->line;
+	} else if (d->has_loc && d->loc_file.data) {
+		e->rec->file = rcs_new(d->loc_file.data, d->loc_file.len);
+		e->rec->line = d->loc_line;
+	}
+}
+
+/* The debug annotations (field 4): checked, and as JSON for records. */
+static int
+resolve_args(struct insp *in, const struct iseq *s, const uint8_t *p,
+    size_t n, struct iev *e)
+{
+	struct sbuf *json = e->rec ? &in->tmp : NULL;
+	struct pbuf b;
+	struct pbfield f;
+	const char *why;
+	int any = 0;
+
+	if (json)
+		json->n = 0;
+	pb_init(&b, p, n);
+	while (pb_next(&b, &f, &why) > 0) {
+		if (f.num != 4)
+			continue;
+		if (json)
+			sb_putc(json, any ? ',' : '{');
+		any = 1;
+		if (ianno_walk(in, s, f.data, f.len, json) < 0)
+			return -1;
+	}
+	if (json && any) {
+		sb_putc(json, '}');
+		e->rec->args = xmemdup(json->p, json->n);
+		e->rec->argslen = json->n;
+	}
+	return 0;
+}
+
+static struct itrack *
+resolve_track(struct insp *in, const struct iseq *s, const struct tedec *d)
+{
+	struct itrack *t;
+	uint64_t uuid = 0;
+
+	if (d->has_track)
+		uuid = d->track;
+	else if (s && s->has_def_track)
+		uuid = s->def_track;
+	/* no track, or track 0: the sequence's thread, if it has one */
+	if (uuid == 0 && s && s->has_thread)
+		return itrack_thread(in, s->pid, s->tid);
+	if (uuid == 0 && s && s->has_def_track && (t = um_get(in->tracks_by_uuid,
+	    s->def_track)) && t->kind == TK_THREAD)
+		return t;
+	t = itrack_get(in, uuid);
+	if (uuid == 0 && !t->declared) {
+		t->kind = TK_GLOBAL;
+		t->declared = t->synthetic = 1;
+		in->tracks[TK_GLOBAL]++;
+	}
+	if (!t->used) {
+		t->used = 1;
+		t->use_pkt = in->pkt;
+		t->use_off = in->off;
+	}
+	return t;
+}
+
+/* The event's type, counted; legacy phases B, E, I, i and X map on the
+ * typed ones. Returns EV_OTHER for what has no slice semantics here. */
+static int
+event_type(struct insp *in, const struct tedec *d)
+{
+	uint64_t type = d->has_type ? d->type : 0;
+
+	in->types[type < 5 ? type : 5]++;
+	if (type >= 1 && type <= 4)
+		return (int)type;
+	if (type > 4) {
+		FIND(in, F_BADTYPE, "track event of type %" PRIu64 ", unknown "
+		    "here: not checked", type);
+		return -1;
+	}
+	if (!d->has_legacy)
+		return EV_OTHER;
+	if (d->legacy_phase > 0 && d->legacy_phase < 128)
+		in->legacy[d->legacy_phase]++;
+	switch (d->legacy_phase) {
+	case 'B':
+	case 'X':
+		return EV_BEGIN;
+	case 'E':
+		return EV_END;
+	case 'I':
+	case 'i':
+		return EV_INSTANT;
+	default:
+		return EV_OTHER;
+	}
+}
+
+/* Waiting events carry their sort key, so that ordering them reads
+ * the window's arrays only, not the events. */
+static int
+keylt(const struct wait *a, const struct wait *b)
+{
+	return a->ts < b->ts || (a->ts == b->ts && a->ord < b->ord);
+}
+
+static void
+heap_push(struct insp *in, struct wait w)
+{
+	size_t i = in->nheap++;
+
+	if (!in->heap)
+		in->heap = xreallocarray(NULL, INSP_WINDOW + 2,
+		    sizeof(*in->heap));
+	while (i > 0 && keylt(&w, &in->heap[(i - 1) / 2])) {
+		in->heap[i] = in->heap[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	in->heap[i] = w;
+}
+
+static struct iev *
+heap_pop(struct insp *in)
+{
+	struct iev *top = in->heap[0].e;
+	struct wait last = in->heap[--in->nheap];
+	size_t i = 0, n = in->nheap;
+
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && keylt(&in->heap[c + 1], &in->heap[c]))
+			c++;
+		if (!keylt(&in->heap[c], &last))
+			break;
+		in->heap[i] = in->heap[c];
+	}
+	if (n > 0)
+		in->heap[i] = last;
+	return top;
+}
+
+static int
+headlt(const struct irun *a, const struct irun *b)
+{
+	return a->head->ts < b->head->ts || (a->head->ts == b->head->ts &&
+	    a->head->ord < b->head->ord);
+}
+
+/* The heap of runs, on their heads; k runs cost O(log k) a step. */
+static void
+runs_up(struct insp *in, size_t i)
+{
+	struct irun *r = in->runs[i];
+
+	while (i > 0 && headlt(r, in->runs[(i - 1) / 2])) {
+		in->runs[i] = in->runs[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	in->runs[i] = r;
+}
+
+static void
+runs_down(struct insp *in)
+{
+	struct irun *r = in->runs[0];
+	size_t i = 0, n = in->nruns;
+
+	for (size_t c; (c = 2 * i + 1) < n; i = c) {
+		if (c + 1 < n && headlt(in->runs[c + 1], in->runs[c]))
+			c++;
+		if (!headlt(in->runs[c], r))
+			break;
+		in->runs[i] = in->runs[c];
+	}
+	in->runs[i] = r;
+}
+
+static void
+runs_push(struct insp *in, struct irun *r)
+{
+	if (in->nruns == in->capruns) {
+		in->capruns = in->capruns ? in->capruns * 2 : 16;
+		in->runs = xreallocarray(in->runs, in->capruns,
+		    sizeof(*in->runs));
+	}
+	in->runs[in->nruns++] = r;
+	runs_up(in, in->nruns - 1);
+}
+
+/* The earliest waiting event: the earliest run's head or the heap's top. */
+static struct iev *
+window_pop(struct insp *in)
+{
+	struct irun *r = in->nruns ? in->runs[0] : NULL;
+	struct iev *e;
+
+	in->nwait--;
+	if (in->nheap && (!r || keylt(&in->heap[0],
+	    &(struct wait){ r->head->ts, r->head->ord, NULL })))
+		return heap_pop(in);
+	e = r->head;
+	if ((r->head = e->qnext) != NULL) {
+		/* the window is larger than the cache: fetch the run's next head
+		 * before it is needed (a hint only; nothing depends on it) */
+		if (r->head->qnext)
+			__builtin_prefetch(r->head->qnext);
+		runs_down(in);
+	} else {
+		r->tail = NULL;
+		in->runs[0] = in->runs[--in->nruns];
+		if (in->nruns)
+			runs_down(in);
+	}
+	return e;
+}
+
+/* Processes the earliest events until at most keep wait. */
+void
+iev_drain(struct insp *in, size_t keep)
+{
+	while (in->nwait > keep) {
+		struct iev *e = window_pop(in);
+
+		if (!islice_event(in, e))
+			iev_free(in, e);
+		if (in->rec)
+			irec_flush(in, 0);
+	}
+}
+
+/*
+ * Each sequence writes its events in order (the usual case): they join
+ * the sequence's run, a queue, at O(1); an event that comes out of order
+ * on its sequence goes to the heap. The earliest of the runs' heads and
+ * the heap's top is always the earliest event waiting.
+ */
+static void
+enqueue(struct insp *in, struct irun *r, struct iev *e)
+{
+	struct wait w = { e->ts, e->ord, e };
+
+	if (r && (!r->tail || !keylt(&w, &(struct wait){ r->tail->ts,
+	    r->tail->ord, NULL }))) {
+		e->qnext = NULL;
+		if (r->tail) {
+			r->tail->qnext = e;
+		} else {
+			r->head = e;
+			runs_push(in, r);
+		}
+		r->tail = e;
+	} else {
+		heap_push(in, w);
+	}
+	if (++in->nwait > INSP_WINDOW)
+		iev_drain(in, INSP_WINDOW);
+}
+
+/* Legacy microsecond fields are scaled with wrapping arithmetic: hostile
+ * values give nonsense times (negative ones are reported), never undefined
+ * behaviour. */
+static int64_t
+event_time(struct insp *in, struct iseq *s, const struct tedec *d,
+    int has_ts, int64_t ts)
+{
+	if (has_ts)
+		return ts;
+	if (d->has_abs_us)
+		return (int64_t)((uint64_t)d->abs_us * 1000);
+	if (d->has_delta_us && s && s->has_thread) {
+		s->last_us = (int64_t)((uint64_t)s->last_us +
+		    (uint64_t)d->delta_us);
+		return (int64_t)((uint64_t)s->last_us * 1000);
+	}
+	return in->latest_ts;
+}
+
+static void
+flows_copy(struct insp *in, struct iev *e, const struct tedec *d)
+{
+	in->flow_ids += d->nfl + d->nend;
+	if (d->nfl + d->nend == 0)
+		return;
+	e->flows = xreallocarray(NULL, d->nfl + d->nend, sizeof(*e->flows));
+	if (d->nfl)
+		memcpy(e->flows, d->fl->p, d->nfl * sizeof(*e->flows));
+	if (d->nend)
+		memcpy(e->flows + d->nfl, d->te->p, d->nend * sizeof(*e->flows));
+	e->nflows = (uint32_t)d->nfl;
+	e->nflows_end = (uint32_t)d->nend;
+}
+
+/* The END that closes a legacy complete ('X') event. */
+static struct iev *
+complete_end(struct insp *in, const struct iev *b, int64_t dur_us)
+{
+	struct iev *e = ev_alloc(in);
+
+	/* a duration past the end of time ends at the end of time */
+	if (dur_us <= 0)
+		e->ts = b->ts;
+	else if (dur_us > (INT64_MAX - b->ts) / 1000)
+		e->ts = INT64_MAX;
+	else
+		e->ts = b->ts + dur_us * 1000;
+	e->ord = b->ord + 1;
+	e->off = b->off;
+	e->t = b->t;
+	e->type = EV_END;
+	return e;
+}
+
+static int
+decode(struct tedec *d, const uint8_t *p, size_t n, const char **why)
+{
+	struct pbuf b;
+	struct pbfield f;
+	int r;
+
+	pb_init(&b, p, n);
+	while ((r = pb_next(&b, &f, why)) > 0)
+		if (field(d, &f, why) < 0)
+			return -1;
+	return r;
+}
+
+void
+iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
+    int has_ts, int64_t ts)
+{
+	struct tedec d;
+	struct iev *e;
+	const char *why;
+	int type;
+
+	zero(&d, offsetof(struct tedec, cat_iids));
+	d.fl = &in->flbuf[0];
+	d.te = &in->flbuf[1];
+	d.fl->n = d.te->n = 0;
+	if (decode(&d, p, n, &why) < 0) {
+		FIND(in, F_DECODE, "track_event does not decode: %s", why);
+		return;
+	}
+	in->extra_counters += d.extra;
+	if ((type = event_type(in, &d)) < 0)
+		return;
+	e = ev_alloc(in);
+	e->ord = in->pkt * 2;
+	e->off = in->off;
+	e->type = (uint8_t)type;
+	if (in->mode == IM_RECORDS)
+		e->rec = xcalloc(1, sizeof(*e->rec));
+	resolve_name(in, s, &d, e);
+	resolve_cats(in, s, &d, e);
+	resolve_loc(in, s, &d, e);
+	flows_copy(in, e, &d);
+	if ((d.nannos && resolve_args(in, s, p, n, e) < 0) ||
+	    type == EV_OTHER) {
+		iev_free(in, e);
+		return;
+	}
+	e->t = resolve_track(in, s, &d);
+	e->ts = event_time(in, s, &d, has_ts, ts);
+	e->counter = (uint8_t)d.counter;
+	e->ival = d.ival;
+	e->dval = d.dval;
+	if (e->ts < 0) {
+		FIND(in, F_NEGTS, "negative timestamp %" PRId64 ": the importer "
+		    "drops the event", e->ts);
+		iev_free(in, e);
+	} else if (type == EV_COUNTER && !e->t->declared) {
+		FIND(in, F_COUNTER_EARLY, "counter event on track uuid %" PRIu64
+		    " before any descriptor declares it: the importer drops it",
+		    e->t->uuid);
+		iev_free(in, e);
+	} else {
+		struct iev *x = d.has_legacy && d.legacy_phase == 'X' ?
+		    complete_end(in, e, d.legacy_dur_us) : NULL;
+
+		enqueue(in, &s->run, e);
+		if (x)
+			enqueue(in, NULL, x);
+	}
+}
+
+/* Frees the events still waiting, unprocessed. */
+void
+iev_discard(struct insp *in)
+{
+	while (in->nwait > 0)
+		iev_free(in, window_pop(in));
+}

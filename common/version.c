@@ -1,9 +1,0 @@
-#include <stdio.h>
-
-#include "util.h"
-
-void
-print_version(void)
-{
-	printf("%s (spanpipe) %s\n", progname, VERSION);
-}
