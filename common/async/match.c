@@ -1,15 +1,14 @@
 /*
- * async-match: pairs async_begin and async_end records by (pid, id) into
- * async spans, lays the spans of each process on lanes on which they only
- * nest or stay apart (see lanes.h), and passes every other record through
- * unchanged and in order.
+ * The engine of async-match (see match.h): pairs async_begin and async_end
+ * records by (pid, id) into async spans, lays the spans of each process on
+ * lanes on which they only nest or stay apart (see lanes.h), and passes
+ * every other record through unchanged and in order.
  *
  * Cost: a hash lookup per event and O(log L) per span for L lanes. Memory:
  * the spans open at once, the ended spans waiting behind an open span on
- * their lane (at most --max-held of them, default 65536), the ids of the
+ * their lane (at most max_held of them, default 65536), the ids of the
  * last 16384 ended spans (to catch a second end), and a few bytes per lane.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,17 +17,15 @@
 #include <xxhash.h>
 
 #include "async/lanes.h"
+#include "async/match.h"
 #include "async/pairs.h"
 #include "base/num.h"
-#include "base/progress.h"
 #include "base/strmap.h"
-#include "base/timearg.h"
 #include "base/util.h"
 #include "records/args.h"
 #include "records/diag.h"
 #include "records/record.h"
 
-#define RECENT 16384		/* ended ids remembered, for second ends */
 #define GROUP_NAME "Async Operations"
 #define LANE_NAME "async"
 
@@ -71,17 +68,13 @@ struct proc {
 	struct proc *next;		/* in the order first seen */
 };
 
-static struct {
-	int drop;			/* --orphans=drop */
-	int has_start, has_end;
-	int64_t start, end;
-} opt;
+static struct am_opts opt;
 
 static struct strmap *procs;
 static struct proc *first_proc, *last_proc, *cached;
 static struct span *open_head, *open_tail;
 static struct recent *recent;
-static struct ln_held held = { 0, 65536 };
+static struct ln_held held = { 0, AM_MAX_HELD };
 static int64_t now, earliest, latest;
 static int have_now, have_ts;
 static unsigned long now_line;
@@ -91,30 +84,6 @@ static int unstarted_now;		/* an unstarted span ended at... */
 static int64_t unstarted_ts;		/* ...this ts: a begin may clash */
 
 static const struct ln_ops ops;
-
-static void
-usage(int status)
-{
-	fprintf(status ? stderr : stdout,
-	    "usage: %s [-k] [--end-time time] [--max-held n] "
-	    "[--orphans close|drop]\n"
-	    "       [--progress | --no-progress] [--start-time time] [file ...]\n"
-	    "Pair async_begin/async_end records into async spans on lanes.\n\n"
-	    "  -k, --keep-going       skip bad records, report each, exit 65\n"
-	    "      --end-time TIME    close unfinished spans here (RFC 3339 "
-	    "or ns)\n"
-	    "      --max-held N       ended spans held back at most "
-	    "(default 65536)\n"
-	    "      --orphans MODE     close (default) or drop unmatched "
-	    "events\n"
-	    "      --progress         show progress on stderr even off a "
-	    "terminal\n"
-	    "      --no-progress      never show progress\n"
-	    "      --start-time TIME  begin unstarted spans here\n"
-	    "  -h, --help             show this help\n"
-	    "      --version          show the version\n", progname);
-	exit(status);
-}
 
 /* ---- processes ---- */
 
@@ -536,129 +505,64 @@ report(void)
 		    unstarted_at);
 }
 
-static void
-time_opt(const char *name, const char *arg, int64_t *v, int *has)
+void
+am_open(const struct am_opts *o)
 {
-	const char *why = time_parse(arg, v);
-
-	if (why)
-		die(EX_USAGE, "%s: '%s' %s", name, arg, why);
-	*has = 1;
+	opt = *o;
+	held.max = o->max_held;
+	procs = sm_new();
+	recent = rc_new(o->recent);
 }
 
-static void
-number_opt(const char *name, const char *arg, size_t *v)
+void
+am_record(const struct record *r)
 {
-	uint64_t x;
-	const char *why = num_u64(arg, &x);
-
-	if (!why && x > SIZE_MAX / 2)
-		why = "is too large";
-	if (why)
-		die(EX_USAGE, "%s: '%s' %s", name, arg, why);
-	*v = (size_t)x;
-}
-
-static void
-orphans_opt(const char *arg)
-{
-	if (strcmp(arg, "close") == 0)
-		opt.drop = 0;
-	else if (strcmp(arg, "drop") == 0)
-		opt.drop = 1;
+	if (r->kind == K_ASYNC_BEGIN || r->kind == K_ASYNC_END)
+		async_event(r);
 	else
-		die(EX_USAGE, "--orphans: '%s' is neither close nor drop", arg);
+		pass_record(r);
 }
 
-static void
-run(const char *path)
+void
+am_finish(void)
 {
-	static int header;
-	static uint64_t done, records;
-	struct reader *rd = rd_open(path);
-	struct record r;
-	int st;
-
-	if (!header++)
-		rec_write_header();
-	while ((st = rd_next(rd, &r)) != 0) {
-		progress_update(done + rd_bytes(rd), ++records);
-		if (st < 0)
-			continue;
-		if (r.kind == K_ASYNC_BEGIN || r.kind == K_ASYNC_END)
-			async_event(&r);
-		else
-			pass_record(&r);
-	}
-	done += rd_bytes(rd);
-	rd_close(rd);
+	finish();
+	report();
 }
 
 int
-main(int argc, char *argv[])
+am_seen_async(void)
 {
-	static const struct option longopts[] = {
-		{ "end-time", required_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "keep-going", no_argument, NULL, 'k' },
-		{ "max-held", required_argument, NULL, 'M' },
-		{ "no-progress", no_argument, NULL, 'P' },
-		{ "orphans", required_argument, NULL, 'O' },
-		{ "progress", no_argument, NULL, 'p' },
-		{ "start-time", required_argument, NULL, 'S' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	enum progress_mode progress = PROGRESS_AUTO;
-	int c;
+	return first_proc != NULL;
+}
 
-	setprogname(argv[0]);
-	while ((c = getopt_long(argc, argv, "hk", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'E':
-			time_opt("--end-time", optarg, &opt.end, &opt.has_end);
-			break;
-		case 'h':
-			usage(0);
-			break;
-		case 'k':
-			diag_keep_going = 1;
-			break;
-		case 'M':
-			number_opt("--max-held", optarg, &held.max);
-			break;
-		case 'O':
-			orphans_opt(optarg);
-			break;
-		case 'P':
-			progress = PROGRESS_OFF;
-			break;
-		case 'p':
-			progress = PROGRESS_ON;
-			break;
-		case 'S':
-			time_opt("--start-time", optarg, &opt.start,
-			    &opt.has_start);
-			break;
-		case 'V':
-			print_version();
-			return 0;
-		default:
-			usage(EX_USAGE);
-		}
+void
+am_close(void)
+{
+	struct proc *p, *next;
+
+	for (p = first_proc; p; p = next) {
+		next = p->next;
+		pt_free(p->open);
+		ln_free(p->ln);
+		for (size_t i = 0; i < p->nlane; i++)
+			free(p->lane[i].s);
+		free(p->lane);
+		free(p->group);
+		free(p->pid);
+		free(p);
 	}
-	argc -= optind;
-	argv += optind;
-
-	out_open(NULL, 0);
-	procs = sm_new();
-	recent = rc_new(RECENT);
-	progress_start(progress, progress_input_size(argc, argv), "records");
-	for (int i = 0; i < (argc ? argc : 1); i++)
-		run(argc ? argv[i] : "-");
-	progress_end();
-	finish();
-	report();
-	out_close();
-	return diag_status();
+	sm_free(procs);
+	rc_free(recent);
+	procs = NULL;
+	recent = NULL;
+	first_proc = last_proc = cached = NULL;
+	open_head = open_tail = NULL;
+	held.held = 0;
+	now = earliest = latest = 0;
+	have_now = have_ts = 0;
+	now_line = unfinished = unstarted = 0;
+	unfinished_at = unstarted_at = unstarted_ts = 0;
+	unstarted_now = 0;
+	memset(&opt, 0, sizeof(opt));
 }
