@@ -128,3 +128,68 @@ num_fmt_i64(char buf[NUM_BUF], int64_t v, size_t *n)
 	++*n;
 	return p;
 }
+
+static int
+isdig(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+const char *
+num_us_ns(const char *s, size_t n, int64_t *ns)
+{
+	const char *p = s, *end = s + n, *frac = "";
+	size_t nint = 0, nfrac = 0, i;
+	long x = 0, e10, keep;
+	uint64_t v = 0;
+	int neg = 0, esign = 1, round = 0;
+
+	if (p < end && *p == '-')
+		neg = 1, p++;
+	for (; p < end && isdig(*p); p++)
+		nint++;
+	if (p < end && *p == '.') {
+		for (frac = ++p; p < end && isdig(*p); p++)
+			nfrac++;
+		if (!nfrac)
+			return "is not a number";
+	}
+	if (!nint)
+		return "is not a number";
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		if (++p < end && (*p == '+' || *p == '-'))
+			esign = *p++ == '-' ? -1 : 1;
+		if (p == end || !isdig(*p))
+			return "is not a number";
+		for (; p < end && isdig(*p); p++)
+			if (x < 100000)
+				x = x * 10 + (*p - '0');
+	}
+	if (p != end)
+		return "is not a number";
+	/* the digits, integer part then fraction, times 10^e10 */
+	e10 = 3 - (long)nfrac + esign * x;
+	keep = (long)(nint + nfrac) + e10;
+	for (i = 0; i < nint + nfrac; i++) {
+		unsigned d = (unsigned)((i < nint ? s[neg + i] :
+		    frac[i - nint]) - '0');
+
+		if ((long)i >= keep) {
+			round = (long)i == keep && d >= 5;
+			break;
+		}
+		if (v > (UINT64_MAX - d) / 10)
+			return "is out of range";
+		v = v * 10 + d;
+	}
+	for (; e10 > 0 && v; e10--) {
+		if (v > UINT64_MAX / 10)
+			return "is out of range";
+		v *= 10;
+	}
+	v += (unsigned)round;
+	if (v > (uint64_t)INT64_MAX + (unsigned)neg)
+		return "is out of range";
+	*ns = neg ? (int64_t)(0 - v) : (int64_t)v;
+	return NULL;
+}

@@ -16,6 +16,14 @@ const char *num_u32(const char *s, uint32_t *v);
 /* A finite decimal number; *isint tells whether it was an integer. */
 const char *num_value(const char *s, int64_t *i, double *d, int *isint);
 
+/*
+ * A JSON number of microseconds (such as "12", "3.0115" or "1.5e3") to
+ * integer nanoseconds, from its decimal text so that no binary fraction
+ * creeps in; past three decimals it is rounded to the nearest nanosecond,
+ * halves away from zero. NULL, or what is wrong.
+ */
+const char *num_us_ns(const char *s, size_t n, int64_t *ns);
+
 /* Formatting: the digits of v end buf, NUL-terminated; returns their start
  * and their count in *n. */
 #define NUM_BUF 24

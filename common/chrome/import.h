@@ -19,12 +19,7 @@
  */
 void chrome_import(const char *path, size_t sortmem);
 
-/*
- * A JSON number of microseconds (such as "12", "3.0115" or "1.5e3") to
- * integer nanoseconds, from its decimal text so that no binary fraction
- * creeps in; past three decimals it is rounded to the nearest nanosecond,
- * halves away from zero. NULL, or what is wrong.
- */
+/* A JSON number of microseconds to integer nanoseconds: num_us_ns. */
 const char *chrome_us_ns(const char *s, size_t n, int64_t *ns);
 
 #endif
