@@ -99,6 +99,14 @@ enum ot_note {
 	OT_NNOTES
 };
 
+/*
+ * Bad input at where ("FILE:LINE:COL"), through diag (records/diag.h):
+ * fatal (EX_DATAERR) unless keep-going, when it is counted and the
+ * caller skips what was bad.
+ */
+void ot_bad(const char *where, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* fmtname: "otlp", "jaeger" or "zipkin", for messages. */
 struct ot_import *ot_open(const char *fmtname);
 /*
