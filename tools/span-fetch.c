@@ -14,6 +14,8 @@
 #include "base/timearg.h"
 #include "base/util.h"
 #include "chrome/import.h"
+#include "otel/jaeger.h"
+#include "otel/zipkin.h"
 #include "records/diag.h"
 #include "records/record.h"
 #include "store/fetch.h"
@@ -27,7 +29,9 @@ usage(FILE *f, int status)
 	    "                  [--end-time T] [--spans thread|async|both]\n"
 	    "                  [--progress | --no-progress]\n"
 	    "       span-fetch [--db PATH|URI] --list-processes\n"
-	    "       span-fetch [-k] --chrome FILE\n", f);
+	    "       span-fetch [-k] --chrome FILE\n"
+	    "       span-fetch [-k] --jaeger FILE\n"
+	    "       span-fetch [-k] --zipkin FILE\n", f);
 	if (f == stdout)
 		fputs("\n"
 		    "  --chrome FILE        read Chrome trace-event JSON "
@@ -38,8 +42,11 @@ usage(FILE *f, int status)
 		    "  --end-time T         end of the range: RFC 3339 or "
 		    "nanoseconds\n"
 		    "  -h, --help           this help\n"
-		    "  -k, --keep-going     --chrome: skip bad events, "
-		    "exit 65\n"
+		    "  --jaeger FILE        read Jaeger JSON (query API or UI "
+		    "download)\n"
+		    "  -k, --keep-going     --chrome, --jaeger, --zipkin: skip "
+		    "bad events\n"
+		    "                       and spans, exit 65\n"
 		    "  -l, --list-processes one process record per process\n"
 		    "  --no-progress        never show progress\n"
 		    "  -p, --process-id ID  the process to fetch\n"
@@ -49,7 +56,8 @@ usage(FILE *f, int status)
 		    "both)\n"
 		    "  --start-time T       start of the range: RFC 3339 or "
 		    "nanoseconds\n"
-		    "  --version            print the version\n", f);
+		    "  --version            print the version\n"
+		    "  --zipkin FILE        read Zipkin v2 JSON spans\n", f);
 	exit(status);
 }
 
@@ -80,7 +88,7 @@ spansopt(const char *s)
 	return 0;
 }
 
-enum { FETCH, LIST, CHROME };
+enum { FETCH, LIST, CHROME, JAEGER, ZIPKIN };
 
 static enum progress_mode progress = PROGRESS_AUTO;
 
@@ -89,6 +97,7 @@ static const struct option longopts[] = {
 	{ "db", required_argument, NULL, 'd' },
 	{ "end-time", required_argument, NULL, 'e' },
 	{ "help", no_argument, NULL, 'h' },
+	{ "jaeger", required_argument, NULL, 'J' },
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "list-processes", no_argument, NULL, 'l' },
 	{ "no-progress", no_argument, NULL, 'P' },
@@ -97,23 +106,38 @@ static const struct option longopts[] = {
 	{ "spans", required_argument, NULL, 'S' },
 	{ "start-time", required_argument, NULL, 's' },
 	{ "version", no_argument, NULL, 'V' },
+	{ "zipkin", required_argument, NULL, 'Z' },
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The options into o, db and chrome; returns FETCH, LIST or CHROME. */
+/* A file format's option: one at most. */
+static int
+fileopt(int *mode, int m, const char **file)
+{
+	if (*mode) {
+		warnmsg("--chrome, --jaeger and --zipkin exclude each other");
+		usage(stderr, EX_USAGE);
+	}
+	*file = optarg;
+	return *mode = m;
+}
+
+/* The options into o, db and file; returns FETCH, LIST or the format
+ * of file (CHROME, JAEGER, ZIPKIN). */
 static int
 options(int argc, char *argv[], struct fetch_opts *o, const char **db,
-    const char **chrome)
+    const char **file)
 {
-	int c, list = 0;
+	int c, list = 0, fmode = 0;
 
 	while ((c = getopt_long(argc, argv, "hklp:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': *chrome = optarg; break;
+		case 'c': fileopt(&fmode, CHROME, file); break;
 		case 'd': *db = optarg; break;
 		case 'e': o->end = timeopt("--end-time", optarg);
 			o->ranged = 1; break;
 		case 'h': usage(stdout, 0); break;
+		case 'J': fileopt(&fmode, JAEGER, file); break;
 		case 'k': diag_keep_going = 1; break;
 		case 'l': list = 1; break;
 		case 'p': o->pid = optarg; break;
@@ -123,6 +147,7 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		case 's': o->start = timeopt("--start-time", optarg);
 			o->ranged = 1; break;
 		case 'V': print_version(); exit(0);
+		case 'Z': fileopt(&fmode, ZIPKIN, file); break;
 		default: usage(stderr, EX_USAGE);
 		}
 	}
@@ -130,12 +155,14 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
-	if (*chrome && (list || o->pid)) {
-		warnmsg("--chrome excludes -p and --list-processes");
+	if (fmode && (list || o->pid)) {
+		warnmsg("--%s excludes -p and --list-processes",
+		    fmode == CHROME ? "chrome" : fmode == JAEGER ? "jaeger" :
+		    "zipkin");
 		usage(stderr, EX_USAGE);
 	}
-	if (*chrome)
-		return CHROME;
+	if (fmode)
+		return fmode;
 	if (list == !!o->pid) {
 		warnmsg(list ? "-p and --list-processes exclude each other"
 		    : "-p PROCESS_ID or --list-processes is needed");
@@ -151,17 +178,23 @@ main(int argc, char *argv[])
 {
 	struct fetch_opts o = { .start = INT64_MIN, .end = INT64_MAX,
 	    .spans = FETCH_THREAD | FETCH_ASYNC };
-	const char *db = getenv("SPANPIPE_DB"), *chrome = NULL;
+	const char *db = getenv("SPANPIPE_DB"), *file = NULL;
 	struct store *st;
 	int mode;
 
 	setprogname(argv[0]);
-	mode = options(argc, argv, &o, &db, &chrome);
-	if (mode == CHROME) {
+	mode = options(argc, argv, &o, &db, &file);
+	if (mode == CHROME || mode == JAEGER || mode == ZIPKIN) {
+		int status = 0;
+
 		out_open(NULL, 0);
-		chrome_import(chrome, CHROME_SORTMEM);
+		if (mode == CHROME)
+			chrome_import(file, CHROME_SORTMEM);
+		else
+			status = mode == JAEGER ? jaeger_import(file) :
+			    zipkin_import(file);
 		out_close();
-		return diag_status();
+		return mode == CHROME ? diag_status() : status;
 	}
 	if (!db || !*db)
 		db = "telemetry.db";
