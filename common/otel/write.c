@@ -64,6 +64,8 @@ write_procs(struct ot_import *im)
 			sb_puts(&name, p->instance);
 			sb_putc(&name, ')');
 		}
+		sb_putc(&pid, '\0');	/* p->pid is read as a C string */
+		pid.n--;
 		memset(&c, 0, sizeof(c));
 		col(&c, C_PID, pid.p, pid.n);
 		col(&c, C_NAME, name.p, name.n);
