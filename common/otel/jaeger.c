@@ -729,9 +729,8 @@ summary(const struct jaeger *jg)
 }
 
 int
-jaeger_read(struct ot_import *im, const char *path)
+jaeger_read(struct ot_import *im, struct ot_in *in)
 {
-	struct ot_in *in = ot_in_open(path);
 	const char *sniffed = jz_sniff(in);
 	struct jaeger jg;
 	int c, ok = 1;
@@ -752,15 +751,18 @@ jaeger_read(struct ot_import *im, const char *path)
 	}
 	summary(&jg);
 	js_close(jg.js);
-	ot_in_close(in);
 	return ok ? 0 : EX_DATAERR;
 }
 
 int
 jaeger_import(const char *path)
 {
+	struct ot_in *in = ot_in_open(path);
 	struct ot_import *im = ot_open("jaeger");
-	int st = jaeger_read(im, path), st2 = ot_close(im);
+	int st = jaeger_read(im, in), st2;
+
+	ot_in_close(in);
+	st2 = ot_close(im);
 
 	if (st || st2)
 		return st ? st : st2;

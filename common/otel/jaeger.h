@@ -8,16 +8,18 @@
 #ifndef SPANPIPE_OTEL_JAEGER_H
 #define SPANPIPE_OTEL_JAEGER_H
 
+#include "otel/input.h"
 #include "otel/span.h"
 
 /*
- * Reads path ("-" or NULL: standard input) into im. Returns 0, or
+ * Reads in (input.h) into im. Returns 0, or
  * EX_DATAERR when the file is another format (said on stderr) or a JSON
  * error stopped the reading (keep-going; strict runs exit there).
  */
-int jaeger_read(struct ot_import *im, const char *path);
+int jaeger_read(struct ot_import *im, struct ot_in *in);
 
-/* Opens the mapper, reads path, closes: the exit status of span-fetch. */
+/* Reads path ("-" or NULL: standard input) through the mapper into
+ * records: the exit status of span-fetch. */
 int jaeger_import(const char *path);
 
 #endif

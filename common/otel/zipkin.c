@@ -347,9 +347,8 @@ array(struct zipkin *zk, int depth)
 }
 
 int
-zipkin_read(struct ot_import *im, const char *path)
+zipkin_read(struct ot_import *im, struct ot_in *in)
 {
-	struct ot_in *in = ot_in_open(path);
 	const char *sniffed = jz_sniff(in);
 	struct zipkin zk;
 	int c, ok = 1;
@@ -369,15 +368,18 @@ zipkin_read(struct ot_import *im, const char *path)
 		}
 	}
 	js_close(zk.js);
-	ot_in_close(in);
 	return ok ? 0 : EX_DATAERR;
 }
 
 int
 zipkin_import(const char *path)
 {
+	struct ot_in *in = ot_in_open(path);
 	struct ot_import *im = ot_open("zipkin");
-	int st = zipkin_read(im, path), st2 = ot_close(im);
+	int st = zipkin_read(im, in), st2;
+
+	ot_in_close(in);
+	st2 = ot_close(im);
 
 	if (st || st2)
 		return st ? st : st2;
