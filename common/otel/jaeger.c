@@ -177,7 +177,7 @@ static void
 load_procs(struct jaeger *jg, struct jtrace *t, json_object *procs,
     struct js_pos pos)
 {
-	struct jz_at at = { jg->js, pos, 0 };
+	struct jz_at at = { jg->js, pos, 0, "" };
 
 	if (!json_object_is_type(procs, json_type_object)) {
 		if (procs)
@@ -188,14 +188,14 @@ load_procs(struct jaeger *jg, struct jtrace *t, json_object *procs,
 	t->pmap = sm_new();
 	json_object_object_foreach(procs, id, po) {
 		struct jproc p;
-		char what[160];
 
-		snprintf(what, sizeof(what), "processes.%.100s", id);
 		at.bad = 0;
+		at.in[0] = '\0';
 		if (!json_object_is_type(po, json_type_object)) {
-			jz_bad(&at, "%s: an object expected", what);
+			jz_bad(&at, "processes.%.100s: an object expected", id);
 			continue;
 		}
+		snprintf(at.in, sizeof(at.in), "processes.%.26s", id);
 		if (make_proc(&at, po, &p))
 			*sm_slot(t->pmap, id, strlen(id), 1, NULL) =
 			    xmemdup(&p, sizeof(p));
@@ -342,23 +342,21 @@ span_logs(struct jz_at *at, json_object *o, struct jspan *j)
 	for (i = 0; i < n; i++) {
 		json_object *log = json_object_array_get_idx(logs, i);
 		json_object *a = json_object_new_object(), *name;
-		char what[48];
 
 		json_object_array_add(j->keep, a);
-		snprintf(what, sizeof(what), "logs[%zu]", i);
 		if (!json_object_is_type(log, json_type_object)) {
-			jz_bad(at, "%s: an object expected", what);
+			jz_bad(at, "logs[%zu]: an object expected", i);
 			return 0;
 		}
-		snprintf(what, sizeof(what), "logs[%zu].timestamp", i);
+		snprintf(at->in, sizeof(at->in), "logs[%zu]", i);
 		if (jz_us(at, log, "timestamp", &j->ev[i].ts) <= 0) {
 			if (!at->bad)
-				jz_bad(at, "%s: missing", what);
+				jz_bad(at, "timestamp: missing");
 			return 0;
 		}
-		snprintf(what, sizeof(what), "logs[%zu].fields", i);
-		if (!kv_list(at, jz_get(log, "fields"), what, a))
+		if (!kv_list(at, jz_get(log, "fields"), "fields", a))
 			return 0;
+		at->in[0] = '\0';
 		name = jz_get(a, "event");
 		if (json_object_is_type(name, json_type_string)) {
 			name = take(a, "event");
@@ -396,20 +394,26 @@ span_refs(struct jz_at *at, json_object *o, struct jspan *j)
 	j->ln = xcalloc(n ? n : 1, sizeof(*j->ln));
 	for (i = 0; i < n; i++) {
 		json_object *r = json_object_array_get_idx(refs, i), *a;
-		const char *type = jz_str(at, r, "refType");
 		struct ot_link *l = &j->ln[j->s.nlinks];
+		const char *type;
 		char *lower;
 		int tid;
 
-		if (!json_object_is_type(r, json_type_object))
+		if (!json_object_is_type(r, json_type_object)) {
 			jz_bad(at, "references[%zu]: an object expected", i);
-		if (at->bad || (tid = jz_id(at, r, "traceID", l->trace_id, 16)) < 0)
+			return 0;
+		}
+		snprintf(at->in, sizeof(at->in), "references[%zu]", i);
+		type = jz_str(at, r, "refType");
+		if (at->bad || (tid = jz_id(at, r, "traceID", l->trace_id,
+		    16)) < 0)
 			return 0;
 		if (jz_id(at, r, "spanID", l->span_id, 8) <= 0) {
 			if (!at->bad)
-				jz_bad(at, "references[%zu].spanID: missing", i);
+				jz_bad(at, "spanID: missing");
 			return 0;
 		}
+		at->in[0] = '\0';
 		if (!tid)
 			memcpy(l->trace_id, j->s.trace_id, 16);
 		if (!type)
@@ -497,7 +501,7 @@ span_proc(struct jaeger *jg, struct jtrace *t, struct jz_at *at,
 static void
 span(struct jaeger *jg, struct jtrace *t, json_object *o, struct js_pos pos)
 {
-	struct jz_at at = { jg->js, pos, 0 };
+	struct jz_at at = { jg->js, pos, 0, "" };
 	struct jspan j;
 	const struct jproc *p;
 

@@ -17,6 +17,10 @@
 #include "records/args.h"
 #include "records/diag.h"
 
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#define JS_DEPTH_TEXT XSTR(JS_MAXDEPTH)
+
 struct jscan {
 	struct ot_in *in;
 	char *buf;
@@ -203,7 +207,8 @@ js_value(struct jscan *js, json_object **obj)
 		if (e != json_tokener_success) {
 			js_error(js, js_here(js), "%s",
 			    e == json_tokener_error_depth ? "JSON nested more "
-			    "than 72 levels deep" : json_tokener_error_desc(e));
+			    "than " JS_DEPTH_TEXT " levels deep" :
+			    json_tokener_error_desc(e));
 			return 0;
 		}
 		*obj = o;

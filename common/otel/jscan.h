@@ -43,10 +43,15 @@ void js_take(struct jscan *js);
 void js_error(struct jscan *js, struct js_pos p, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* One JSON value parsed whole: 1 with *obj (put it; NULL for null), or 0
+/*
+ * One JSON value parsed whole: 1 with *obj (put it; NULL for null), or 0
  * after reporting a syntax error, a value over OT_MAXVALUE bytes or one
- * nested deeper than JS_MAXDEPTH. */
-#define JS_MAXDEPTH 72
+ * nested deeper than JS_MAXDEPTH. A span parsed within that depth keeps
+ * its attributes within the args column's (ARGS_MAXDEPTH, 64) once they
+ * are wrapped in the span's args: the deepest, a Zipkin remoteEndpoint
+ * at level 2 of its span, ends at level 3 of the args.
+ */
+#define JS_MAXDEPTH 63
 int js_value(struct jscan *js, json_object **obj);
 
 /*

@@ -17,7 +17,10 @@ jz_bad(struct jz_at *at, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	at->bad = 1;
-	js_error(at->js, at->pos, "%s", msg);
+	if (at->in[0])
+		js_error(at->js, at->pos, "%s.%s", at->in, msg);
+	else
+		js_error(at->js, at->pos, "%s", msg);
 }
 
 json_object *

@@ -19,6 +19,8 @@ struct jz_at {
 	struct jscan *js;
 	struct js_pos pos;
 	int bad;			/* something was reported */
+	char in[40];			/* or "": the member being read,
+					   such as "references[2]" */
 };
 
 void jz_bad(struct jz_at *at, const char *fmt, ...)

@@ -107,11 +107,13 @@ span_endpoint(struct jz_at *at, json_object *o, struct zspan *z)
 		jz_bad(at, "localEndpoint: an object expected");
 		return 0;
 	}
+	snprintf(at->in, sizeof(at->in), "localEndpoint");
 	z->s.res.service = jz_str(at, ep, "serviceName");
 	v4 = jz_str(at, ep, "ipv4");
 	v6 = jz_str(at, ep, "ipv6");
 	if (at->bad)
 		return 0;
+	at->in[0] = '\0';
 	port = jz_get(ep, "port") ? json_object_get_string(jz_get(ep,
 	    "port")) : NULL;
 	if (v4 || v6)
@@ -233,17 +235,17 @@ span_annotations(struct jz_at *at, json_object *o, struct zspan *z)
 			jz_bad(at, "annotations[%zu]: an object expected", i);
 			return 0;
 		}
+		snprintf(at->in, sizeof(at->in), "annotations[%zu]", i);
 		if (jz_us(at, an, "timestamp", &z->ev[i].ts) <= 0) {
 			if (!at->bad)
-				jz_bad(at, "annotations[%zu].timestamp: "
-				    "missing", i);
+				jz_bad(at, "timestamp: missing");
 			return 0;
 		}
 		if (!json_object_is_type(v, json_type_string)) {
-			jz_bad(at, "annotations[%zu].value: a string expected",
-			    i);
+			jz_bad(at, "value: a string expected");
 			return 0;
 		}
+		at->in[0] = '\0';
 		annotation(z, json_object_get_string(v), &z->ev[i]);
 	}
 	z->s.events = z->ev;
@@ -285,7 +287,7 @@ span_misc(struct jz_at *at, json_object *o, struct zspan *z)
 static void
 span(struct zipkin *zk, json_object *o, struct js_pos pos)
 {
-	struct jz_at at = { zk->js, pos, 0 };
+	struct jz_at at = { zk->js, pos, 0, "" };
 	const char *fmt;
 	struct zspan z;
 

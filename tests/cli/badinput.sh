@@ -238,6 +238,103 @@ st=$?
 	fail "span-fetch: Chrome JSON, a name of 100 MB" "exit status $st" "$(head -c 300 "$T/err")"
 rm -f "$T/long.json"
 
+# --- Jaeger and Zipkin JSON in: span-fetch --jaeger, --zipkin ---------------------
+# Every bad span is named by the position of the span object and the member
+# that is wrong; a JSON error ends the reading (what came before is kept
+# with -k). Ids may have fewer digits than 16 or 32 (leading zeros a writer
+# dropped), never more.
+
+bj() {	# bj EXTRA START DURATION: a Jaeger trace of one span
+	printf '{"traceID":"1","spans":[{"traceID":"1","spanID":"1","operationName":"a","startTime":%s,"duration":%s,"processID":"p1"%s}],"processes":{"p1":{"serviceName":"s"}}}' "$2" "$3" "$1"
+}
+bz() {	# bz MEMBERS: a Zipkin array of one span
+	printf '[{"traceId":"a","id":"1","name":"a","timestamp":1700000000000000,"duration":1%s}]' "$1"
+}
+t "span-fetch --jaeger: truncated JSON" 65 '{"data":[{"traceID":"1","spans":[{"traceID":"1"' '*' \
+    '<stdin>:1:48: byte 47: unexpected end of the input inside a value that starts at line 1, column 34' -- $F --jaeger -
+t "span-fetch --zipkin: truncated JSON" 65 '[{"traceId":"a","id":"1"' '*' \
+    '<stdin>:1:25: byte 24: unexpected end of the input inside a value that starts at line 1, column 2' -- $F --zipkin -
+t "span-fetch --zipkin: a missing comma" 65 '[{"traceId":"a","id":"1"} {"traceId":"a","id":"2"}]' '*' \
+    "<stdin>:1:27: byte 26: expected ',' or '\\]', found '\\{'" -- $F --zipkin -
+t "span-fetch --jaeger: startTime a string of letters" 65 "$(bj '' '"x"' 1)" '*' \
+    "<stdin>:1:25: byte 24: startTime: 'x' is not a number \(microseconds expected\)" -- $F --jaeger -
+t "span-fetch --jaeger: startTime a boolean" 65 "$(bj '' true 1)" '*' \
+    '<stdin>:1:25: byte 24: startTime: a number of microseconds expected, found boolean' -- $F --jaeger -
+t "span-fetch --jaeger: tags an object" 65 "$(bj ',"tags":{}' 1700000000000000 1)" '*' \
+    'tags: an array of \{key, type, value\} expected' -- $F --jaeger -
+t "span-fetch --jaeger: a reference's spanID a number" 65 "$(bj ',"references":[{"refType":"CHILD_OF","spanID":7}]' 1700000000000000 1)" '*' \
+    'references\[0\].spanID: a string of hex digits expected, found int' -- $F --jaeger -
+t "span-fetch --jaeger: a log field without a key" 65 "$(bj ',"logs":[{"timestamp":1,"fields":[{"key":3}]}]' 1700000000000000 1)" '*' \
+    'logs\[0\].fields\[0\]: a key string expected' -- $F --jaeger -
+t "span-fetch --jaeger: processes not an object" 65 '{"traceID":"1","spans":[],"processes":[]}' '*' \
+    '<stdin>:1:39: byte 38: processes: an object expected' -- $F --jaeger -
+t "span-fetch --zipkin: id a number" 65 '[{"traceId":"a","id":1}]' '*' \
+    '<stdin>:1:2: byte 1: id: a string of hex digits expected, found int' -- $F --zipkin -
+t "span-fetch --zipkin: tags an array" 65 "$(bz ',"tags":[]')" '*' \
+    'tags: an object of strings expected' -- $F --zipkin -
+t "span-fetch --zipkin: localEndpoint.ipv4 a number" 65 "$(bz ',"localEndpoint":{"ipv4":5}')" '*' \
+    'localEndpoint.ipv4: a string expected, found int' -- $F --zipkin -
+t "span-fetch --zipkin: an unknown kind" 65 "$(bz ',"kind":"SIDEWAYS"')" '*' \
+    "kind: 'SIDEWAYS' is not CLIENT, SERVER, PRODUCER or CONSUMER" -- $F --zipkin -
+t "span-fetch --zipkin: a span that is a number" 65 '[1]' '*' \
+    '<stdin>:1:2: byte 1: a span object expected, found int' -- $F --zipkin -
+t "span-fetch --zipkin: arrays three deep" 65 "[[$(bz '')]]" '*' \
+    '<stdin>:1:3: byte 2: a span object expected, found array' -- $F --zipkin -
+t "span-fetch --jaeger: a 17-digit span id" 65 '{"spans":[{"traceID":"1","spanID":"12345678901234567","startTime":1,"duration":1}]}' '*' \
+    "spanID: '12345678901234567' is not an id of 1 to 16 hex digits" -- $F --jaeger -
+t "span-fetch --jaeger: a 33-digit trace id" 65 '{"spans":[{"traceID":"123456789012345678901234567890123","spanID":"1","startTime":1,"duration":1}]}' '*' \
+    "traceID: '123456789012345678901234567890123' is not an id of 1 to 32 hex digits" -- $F --jaeger -
+t "span-fetch --zipkin: an id not in hex" 65 '[{"traceId":"a","id":"12g4"}]' '*' \
+    "id: '12g4' is not an id of 1 to 16 hex digits" -- $F --zipkin -
+t "span-fetch --zipkin: an odd-length id is left-padded" 0 "$(bz '')" \
+    'span_id"":""0000000000000001' '' -- sh -c "$F --zipkin - 2>/dev/null | grep -o 'span_id\"\":\"\"[0-9a-f]*'"
+t "span-fetch --zipkin: a 15-digit trace id is left-padded" 0 '[{"traceId":"123456789abcdef","id":"1","timestamp":1,"duration":1}]' \
+    'trace_id"":""00000000000000000123456789abcdef' '' -- sh -c "$F --zipkin - 2>/dev/null | grep -o 'trace_id\"\":\"\"[0-9a-f]*'"
+t "span-fetch --jaeger: startTime past the int64 range in ns" 65 "$(bj '' 9300000000000000000 1)" '*' \
+    "startTime: '9300000000000000000' is out of range \(microseconds expected\)" -- $F --jaeger -
+t "span-fetch --jaeger: an end past the int64 range in ns" 65 "$(bj '' 9223372036854775 1000)" '*' \
+    'the span ends past the int64 range of nanoseconds \(start 9223372036854775000 ns, duration 1000000 ns\)' -- $F --jaeger -
+t "span-fetch --jaeger: a negative startTime" 65 "$(bj '' -5 1)" '*' \
+    "startTime: '-5' is negative" -- $F --jaeger -
+t "span-fetch --zipkin: a timestamp of 1e300" 65 "$(printf '[{"traceId":"a","id":"1","timestamp":1e300}]')" '*' \
+    "timestamp: '1e300' is out of range" -- $F --zipkin -
+t "span-fetch --jaeger: a negative duration" 65 "$(bj '' 1700000000000000 -5)" '*' \
+    "<stdin>:1:25: byte 24: duration: '-5' is negative" -- $F --jaeger -
+t "span-fetch --zipkin: a negative duration" 65 '[{"traceId":"a","id":"1","timestamp":1700000000000000,"duration":-1}]' '*' \
+    "<stdin>:1:2: byte 1: duration: '-1' is negative" -- $F --zipkin -
+t "span-fetch --zipkin: an annotation without a time" 65 "$(bz ',"annotations":[{"value":"x"}]')" '*' \
+    'annotations\[0\].timestamp: missing' -- $F --zipkin -
+# Deep nesting: a span whose values nest past 63 levels is refused, so
+# that what is kept stays within the args column's 64 once wrapped.
+deep() { python3 -c 'import sys; n = int(sys.argv[1]); print("[" * n + "]" * n)' "$1"; }
+t "span-fetch --zipkin: a tag nested 61 deep goes through the pipe" 0 "$(bz ",\"tags\":{\"d\":$(deep 61)}")" '*' '' -- \
+    sh -c "$F --zipkin - 2>/dev/null | $AM | $E -o /dev/null"
+t "span-fetch --zipkin: a tag nested 62 deep" 65 "$(bz ",\"tags\":{\"d\":$(deep 62)}")" '*' \
+    '<stdin>:1:[0-9]+: byte [0-9]+: JSON nested more than 63 levels deep' -- $F --zipkin -
+t "span-fetch --jaeger: a tag nested 100 deep" 65 "$(bj ",\"tags\":[{\"key\":\"d\",\"value\":$(deep 100)}]" 1 1)" '*' \
+    'JSON nested more than 63 levels deep' -- $F --jaeger -
+t "span-fetch --zipkin: 100000 levels of arrays" 65 "$(deep 100000)" '*' \
+    '<stdin>:1:66: byte 65: JSON nested more than 63 levels deep' -- $F --zipkin -
+# A gzip bomb: 80 MiB of blanks in 80 KiB, refused once past 64 MiB.
+python3 -c '
+import sys, zlib
+c = zlib.compressobj(9, zlib.DEFLATED, 31)
+out = [c.compress(b"[")] + [c.compress(b" " * (1 << 20)) for _ in range(80)]
+sys.stdout.buffer.write(b"".join(out) + c.flush())' >"$T/bomb.gz"
+t "span-fetch --zipkin: a gzip bomb" 65 '' '*' 'bomb.gz: gzip data inflates to more than 1000 times its size .*: refused as a gzip bomb' -- $F --zipkin "$T/bomb.gz"
+t "span-fetch --jaeger: a gzip bomb" 65 '' '*' 'bomb.gz: gzip data inflates to more than 1000 times its size .*: refused as a gzip bomb' -- $F --jaeger "$T/bomb.gz"
+printf '[{"traceId":"a","id":"1","timestamp":1,"duration":1}]' | gzip | head -c 30 >"$T/cut.gz"
+t "span-fetch --zipkin: gzip cut short" 65 '' '*' 'cut.gz: byte 30: gzip data cut short' -- $F --zipkin "$T/cut.gz"
+# Many spans with one id (all kept, their async ids made unique), and a
+# span that is its own parent; in bounded memory.
+python3 -c '
+import sys
+n = int(sys.argv[1])
+sys.stdout.write("[" + ",".join("{\"traceId\":\"a\",\"id\":\"1\",\"parentId\":\"1\",\"name\":\"s\",\"timestamp\":%d,\"duration\":5,\"localEndpoint\":{\"serviceName\":\"x\"}}" % (1700000000000000 + i) for i in range(n)) + "]")' 100000 >"$T/oneid.json"
+t "span-fetch --zipkin: 100000 spans with one id" 0 '' '*' 'zipkin: 99999 spans that share a span id' -- \
+    sh -c "$F --zipkin \"$T/oneid.json\" | $AM -k | $E -o /dev/null"
+bi_rss "span-fetch --zipkin: 100000 spans with one id in bounded memory" 150000 $F --zipkin "$T/oneid.json"
+
 # --- options in: span-gen (it reads nothing else) -----------------------------
 
 t "span-gen: --spans beyond int64" 64 '' '' "span-gen: --spans: '9223372036854775808' is out of the int64 range" -- $G --spans 9223372036854775808
@@ -252,6 +349,7 @@ t "span-gen: --db a directory" 73 '' '' "span-gen: $T: the file exists" -- $G --
 for f in tests/fuzz/regress/*; do
 	case $f in
 	*.pftrace) set -- perfetto-inspect --records ;;
+	*/jzip-*) set -- span-fetch --jaeger span-fetch --zipkin ;;
 	*) set -- async-match -k perfetto-encode -k ;;
 	esac
 	while [ $# -gt 0 ]; do
