@@ -107,6 +107,8 @@ ref(struct ot_import *im, const struct defs *ds, const struct jitem *r)
 	const struct jitem *d = target(ds, r);
 	char tok[72];
 
+	if (d && d->bseq == r->bseq)
+		return;			/* a link to itself */
 	if (!d) {
 		if (r->type == 'L')
 			CNT(im, Q_NOLINK)++;

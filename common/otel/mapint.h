@@ -86,7 +86,7 @@ struct ot_import {
 };
 
 struct pend {
-	struct sbuf out, in;
+	struct sbuf out;			/* flow tokens */
 	int drop;
 };
 

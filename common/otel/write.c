@@ -69,7 +69,8 @@ write_procs(struct ot_import *im)
 		col(&c, C_NAME, name.p, name.n);
 		col(&c, C_ARGS, p->labels, p->labels ? strlen(p->labels) : 0);
 		put(K_PROCESS, &c);
-		p->pid = pid.p;
+		p->pid = xmemdup(pid.p, pid.n);
+		sb_free(&pid);
 		sb_free(&name);
 	}
 	sm_free(nsvc);
@@ -111,7 +112,10 @@ apply(struct ot_import *im, const struct nitem *ni)
 		pd->drop = 1;
 		return;
 	}
-	b = ni->op == N_OUT ? &pd->out : &pd->in;
+	/* both ends in flows: at equal times the child may be written
+	 * before its target, and a flow with no terminating end is drawn
+	 * in either order */
+	b = &pd->out;
 	if (has_tok(b, ni->tok))
 		return;
 	if (b->n)
@@ -236,13 +240,11 @@ w_begin(struct ot_import *im, int64_t ts, uint64_t seq,
 	}
 	if (pd) {
 		col(&c, C_FLOWS, pd->out.p, pd->out.n);
-		col(&c, C_FLOWS_END, pd->in.p, pd->in.n);
 	}
 	put(K_ASYNC_BEGIN, &c);
 out:
 	if (pd) {
 		sb_free(&pd->out);
-		sb_free(&pd->in);
 		free(pd);
 	}
 }
@@ -337,7 +339,6 @@ free_pend(uint64_t key, void *val, void *arg)
 	(void)key;
 	(void)arg;
 	sb_free(&pd->out);
-	sb_free(&pd->in);
 	free(pd);
 }
 
