@@ -52,7 +52,7 @@ ot_in_open(const char *path)
 	in->hcap = OT_BLOCK;
 	in->head = xmalloc(in->hcap);
 	ot_in_head(in, 2, &got);
-	if (got == 2) {
+	if (got >= 2) {
 		memcpy(magic, in->head, 2);
 		if (magic[0] == 0x1f && magic[1] == 0x8b) {
 			in->gzip = 1;

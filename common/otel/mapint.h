@@ -71,6 +71,7 @@ enum {
 
 struct ot_import {
 	const char *fmt;
+	char *input;
 	struct extsort *t, *j, *n;
 	struct sbuf item, args;
 	struct proc *procs;

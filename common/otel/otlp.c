@@ -685,6 +685,7 @@ otlp_import(const char *path)
 	    head[i] == '\r' || head[i] == '\t'))
 		i++;
 	im = ot_open("otlp");
+	ot_input(im, ot_in_name(in));
 	if (i < hn && (head[i] == '{' || head[i] == '[' || head[i] == 0xef))
 		otlp_json(in, im, head, hn);
 	else if (hn)

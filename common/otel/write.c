@@ -216,7 +216,7 @@ w_begin(struct ot_import *im, int64_t ts, uint64_t seq,
 {
 	struct pend *pd = um_del(im->pend, seq);
 	struct live *lv = xcalloc(1, sizeof(*lv));
-	char parent[40] = "", depth[2] = "0";
+	char parent[40] = "";
 	struct cols c;
 
 	*um_slot(im->live, seq, 1, NULL) = lv;
@@ -233,7 +233,6 @@ w_begin(struct ot_import *im, int64_t ts, uint64_t seq,
 	str_cols(&c, h, s);
 	col(&c, C_ID, lv->id, strlen(lv->id));
 	col(&c, C_PARENT, parent, strlen(parent));
-	col(&c, C_DEPTH, depth, 1);
 	if (h->line) {
 		snprintf(linebuf, sizeof(linebuf), "%" PRId64, h->line);
 		col(&c, C_LINE, linebuf, strlen(linebuf));
@@ -282,7 +281,7 @@ w_event(struct ot_import *im, int64_t ts, uint64_t seq,
     const struct titem *h, const char *s)
 {
 	struct live *lv = h->flags & F_BSEQ ? um_get(im->live, h->bseq) : NULL;
-	char parent[40], id[32], depth[2] = "1";
+	char parent[40], id[32];
 	struct cols c;
 
 	if (lv && lv->drop)
@@ -299,7 +298,6 @@ w_event(struct ot_import *im, int64_t ts, uint64_t seq,
 	str_cols(&c, h, s);
 	col(&c, C_ID, id, strlen(id));
 	col(&c, C_PARENT, parent, strlen(parent));
-	col(&c, C_DEPTH, depth, 1);
 	put(K_ASYNC_BEGIN, &c);
 	base_cols(&c, im, ts, h);
 	col(&c, C_ID, id, strlen(id));
