@@ -402,13 +402,22 @@ scopes(struct ctx *c, json_object *r, const char *const names[4],
     void *arg, size_t ri)
 {
 	for (int k = 0; k < 4; k += 2) {
-		json_object *ss = arr(c, r, names[k], names[k + 1]);
+		json_object *ss;
+
+		c->bad = 0;
+		snprintf(c->path, sizeof(c->path), "resource %zu", ri);
+		ss = arr(c, r, names[k], names[k + 1]);
 		size_t n = ss ? json_object_array_length(ss) : 0;
 
 		for (size_t i = 0; i < n; i++) {
 			json_object *s = json_object_array_get_idx(ss, i);
 			json_object *sc = get(s, "scope", NULL);
-			json_object *it = arr(c, s, items, NULL);
+			json_object *it;
+
+			snprintf(c->path, sizeof(c->path), "resource %zu, %s %zu",
+			    ri, names[k], i);
+			c->bad = 0;
+			it = arr(c, s, items, NULL);
 			size_t m = it ? json_object_array_length(it) : 0;
 
 			if (!sc)
@@ -686,7 +695,8 @@ otlp_import(const char *path)
 		i++;
 	im = ot_open("otlp");
 	ot_input(im, ot_in_name(in));
-	if (i < hn && (head[i] == '{' || head[i] == '[' || head[i] == 0xef))
+	/* JSON, or all blank so far: the JSON reader skips the rest */
+	if (i == hn || head[i] == '{' || head[i] == '[' || head[i] == 0xef)
 		otlp_json(in, im, head, hn);
 	else if (hn)
 		otlp_pb(in, im);
