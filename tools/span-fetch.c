@@ -1,8 +1,9 @@
 /*
  * span-fetch: one process's thread spans and async events from a telemetry
  * store (SQLite or PostgreSQL), as spanpipe records in ts order; or the
- * events of a Chrome trace-event JSON file. The work is in common/store/fetch.c
- * and common/chrome/import.c.
+ * events of a Chrome trace-event JSON file, or the spans, logs and metrics of
+ * an OpenTelemetry (OTLP) file, or the spans of a Jaeger or Zipkin file. The
+ * work is in common/store/fetch.c, common/chrome/import.c and common/otel/.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -15,6 +16,7 @@
 #include "base/util.h"
 #include "chrome/import.h"
 #include "otel/jaeger.h"
+#include "otel/otlp.h"
 #include "otel/zipkin.h"
 #include "records/diag.h"
 #include "records/record.h"
@@ -30,6 +32,7 @@ usage(FILE *f, int status)
 	    "                  [--progress | --no-progress]\n"
 	    "       span-fetch [--db PATH|URI] --list-processes\n"
 	    "       span-fetch [-k] --chrome FILE\n"
+	    "       span-fetch [-k] --otlp FILE\n"
 	    "       span-fetch [-k] --jaeger FILE\n"
 	    "       span-fetch [-k] --zipkin FILE\n", f);
 	if (f == stdout)
@@ -43,12 +46,13 @@ usage(FILE *f, int status)
 		    "nanoseconds\n"
 		    "  -h, --help           this help\n"
 		    "  --jaeger FILE        read Jaeger JSON (query API or UI "
-		    "download)\n"
-		    "  -k, --keep-going     --chrome, --jaeger, --zipkin: skip "
-		    "bad events\n"
-		    "                       and spans, exit 65\n"
+		    "download) instead\n"
+		    "  -k, --keep-going     with a FILE: skip bad input, "
+		    "exit 65\n"
 		    "  -l, --list-processes one process record per process\n"
 		    "  --no-progress        never show progress\n"
+		    "  --otlp FILE          read OpenTelemetry OTLP (JSON or "
+		    "protobuf) instead\n"
 		    "  -p, --process-id ID  the process to fetch\n"
 		    "  --progress           show progress on stderr even off a "
 		    "terminal\n"
@@ -57,7 +61,7 @@ usage(FILE *f, int status)
 		    "  --start-time T       start of the range: RFC 3339 or "
 		    "nanoseconds\n"
 		    "  --version            print the version\n"
-		    "  --zipkin FILE        read Zipkin v2 JSON spans\n", f);
+		    "  --zipkin FILE        read Zipkin v2 JSON spans instead\n", f);
 	exit(status);
 }
 
@@ -88,7 +92,12 @@ spansopt(const char *s)
 	return 0;
 }
 
-enum { FETCH, LIST, CHROME, JAEGER, ZIPKIN };
+/* The modes: the store, or one of the file formats. */
+enum { FETCH, LIST, CHROME, OTLP, JAEGER, ZIPKIN };
+static const char *const fileopts[] = {
+	[CHROME] = "--chrome", [OTLP] = "--otlp", [JAEGER] = "--jaeger",
+	[ZIPKIN] = "--zipkin",
+};
 
 static enum progress_mode progress = PROGRESS_AUTO;
 
@@ -101,6 +110,7 @@ static const struct option longopts[] = {
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "list-processes", no_argument, NULL, 'l' },
 	{ "no-progress", no_argument, NULL, 'P' },
+	{ "otlp", required_argument, NULL, 'O' },
 	{ "process-id", required_argument, NULL, 'p' },
 	{ "progress", no_argument, NULL, 'R' },
 	{ "spans", required_argument, NULL, 'S' },
@@ -110,34 +120,35 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* A file format's option: one at most. */
-static int
-fileopt(int *mode, int m, const char **file)
+/* A file to read in format mode: only one. */
+static void
+file_opt(int *mode, const char **file, int m, const char *arg)
 {
-	if (*mode) {
-		warnmsg("--chrome, --jaeger and --zipkin exclude each other");
+	if (*file) {
+		warnmsg("%s and %s exclude each other", fileopts[*mode],
+		    fileopts[m]);
 		usage(stderr, EX_USAGE);
 	}
-	*file = optarg;
-	return *mode = m;
+	*mode = m;
+	*file = arg;
 }
 
-/* The options into o, db and file; returns FETCH, LIST or the format
- * of file (CHROME, JAEGER, ZIPKIN). */
+/* The options into o, db and file; returns the mode. */
 static int
 options(int argc, char *argv[], struct fetch_opts *o, const char **db,
     const char **file)
 {
-	int c, list = 0, fmode = 0;
+	int c, list = 0, mode = FETCH;
 
 	while ((c = getopt_long(argc, argv, "hklp:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': fileopt(&fmode, CHROME, file); break;
+		case 'c': file_opt(&mode, file, CHROME, optarg); break;
 		case 'd': *db = optarg; break;
 		case 'e': o->end = timeopt("--end-time", optarg);
 			o->ranged = 1; break;
 		case 'h': usage(stdout, 0); break;
-		case 'J': fileopt(&fmode, JAEGER, file); break;
+		case 'J': file_opt(&mode, file, JAEGER, optarg); break;
+		case 'O': file_opt(&mode, file, OTLP, optarg); break;
 		case 'k': diag_keep_going = 1; break;
 		case 'l': list = 1; break;
 		case 'p': o->pid = optarg; break;
@@ -147,7 +158,7 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		case 's': o->start = timeopt("--start-time", optarg);
 			o->ranged = 1; break;
 		case 'V': print_version(); exit(0);
-		case 'Z': fileopt(&fmode, ZIPKIN, file); break;
+		case 'Z': file_opt(&mode, file, ZIPKIN, optarg); break;
 		default: usage(stderr, EX_USAGE);
 		}
 	}
@@ -155,14 +166,12 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
-	if (fmode && (list || o->pid)) {
-		warnmsg("--%s excludes -p and --list-processes",
-		    fmode == CHROME ? "chrome" : fmode == JAEGER ? "jaeger" :
-		    "zipkin");
+	if (*file && (list || o->pid)) {
+		warnmsg("%s excludes -p and --list-processes", fileopts[mode]);
 		usage(stderr, EX_USAGE);
 	}
-	if (fmode)
-		return fmode;
+	if (*file)
+		return mode;
 	if (list == !!o->pid) {
 		warnmsg(list ? "-p and --list-processes exclude each other"
 		    : "-p PROCESS_ID or --list-processes is needed");
@@ -184,17 +193,20 @@ main(int argc, char *argv[])
 
 	setprogname(argv[0]);
 	mode = options(argc, argv, &o, &db, &file);
-	if (mode == CHROME || mode == JAEGER || mode == ZIPKIN) {
-		int status = 0;
+	if (mode == CHROME) {
+		out_open(NULL, 0);
+		chrome_import(file, CHROME_SORTMEM);
+		out_close();
+		return diag_status();
+	}
+	if (mode == OTLP || mode == JAEGER || mode == ZIPKIN) {
+		int status;
 
 		out_open(NULL, 0);
-		if (mode == CHROME)
-			chrome_import(file, CHROME_SORTMEM);
-		else
-			status = mode == JAEGER ? jaeger_import(file) :
-			    zipkin_import(file);
+		status = mode == OTLP ? otlp_import(file) : mode == JAEGER ?
+		    jaeger_import(file) : zipkin_import(file);
 		out_close();
-		return mode == CHROME ? diag_status() : status;
+		return status;
 	}
 	if (!db || !*db)
 		db = "telemetry.db";

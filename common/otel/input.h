@@ -13,7 +13,7 @@
 #include <json-c/json.h>
 
 #define OT_BLOCK (256 * 1024)		/* bytes read at a time */
-#define OT_MAXVALUE (256u << 20)	/* bytes of one top-level JSON value */
+#define OT_MAXVALUE (64u << 20)	/* bytes of one top-level JSON value */
 
 struct ot_in;
 

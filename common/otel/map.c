@@ -58,6 +58,13 @@ ot_open(const char *fmtname)
 }
 
 void
+ot_input(struct ot_import *im, const char *name)
+{
+	free(im->input);
+	im->input = xstrdup(name);
+}
+
+void
 ot_note(struct ot_import *im, enum ot_note n)
 {
 	im->count[n]++;
@@ -498,7 +505,8 @@ static void
 say(const struct ot_import *im, unsigned long n, const char *what)
 {
 	if (n)
-		warnmsg("%s: %lu %s", im->fmt, n, what);
+		warnmsg("%s: %lu %s", im->input ? im->input : im->fmt, n,
+		    what);
 }
 
 /* Everything counted, so that nothing is lost unsaid. */
@@ -507,7 +515,7 @@ summary(const struct ot_import *im)
 {
 	warnmsg("%s: %lu spans, %lu events, %lu logs, %lu counter samples in "
 	    "%zu processes; %lu flows between spans, %lu for links",
-	    im->fmt, CNT(im, Q_SPANS), CNT(im, Q_EVENTS), CNT(im, Q_LOGS),
+	    im->input ? im->input : im->fmt, CNT(im, Q_SPANS), CNT(im, Q_EVENTS), CNT(im, Q_LOGS),
 	    CNT(im, Q_SAMPLES), im->nprocs, CNT(im, Q_FLOWS),
 	    CNT(im, Q_LINKFLOWS));
 	say(im, CNT(im, Q_DUP), "duplicate spans dropped (kept once)");
@@ -552,6 +560,7 @@ ot_close(struct ot_import *im)
 		free(im->procs[i].pid);
 	}
 	free(im->procs);
+	free(im->input);
 	sm_free(im->procmap);
 	xs_free(im->t);
 	xs_free(im->j);

@@ -71,6 +71,7 @@ enum {
 
 struct ot_import {
 	const char *fmt;
+	char *input;
 	struct extsort *t, *j, *n;
 	struct sbuf item, args;
 	struct proc *procs;
@@ -86,7 +87,7 @@ struct ot_import {
 };
 
 struct pend {
-	struct sbuf out, in;
+	struct sbuf out;			/* flow tokens */
 	int drop;
 };
 

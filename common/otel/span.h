@@ -109,6 +109,8 @@ void ot_bad(const char *where, const char *fmt, ...)
 
 /* fmtname: "otlp", "jaeger" or "zipkin", for messages. */
 struct ot_import *ot_open(const char *fmtname);
+/* The input's name, for the summary (else fmtname). */
+void ot_input(struct ot_import *im, const char *name);
 /*
  * Takes one span; keeps copies of what it needs (the caller frees its
  * own). where names the position for messages ("spans.json:1:2345").

@@ -71,7 +71,8 @@ write_procs(struct ot_import *im)
 		col(&c, C_NAME, name.p, name.n);
 		col(&c, C_ARGS, p->labels, p->labels ? strlen(p->labels) : 0);
 		put(K_PROCESS, &c);
-		p->pid = pid.p;
+		p->pid = xmemdup(pid.p, pid.n);
+		sb_free(&pid);
 		sb_free(&name);
 	}
 	sm_free(nsvc);
@@ -113,7 +114,10 @@ apply(struct ot_import *im, const struct nitem *ni)
 		pd->drop = 1;
 		return;
 	}
-	b = ni->op == N_OUT ? &pd->out : &pd->in;
+	/* both ends in flows: at equal times the child may be written
+	 * before its target, and a flow with no terminating end is drawn
+	 * in either order */
+	b = &pd->out;
 	if (has_tok(b, ni->tok))
 		return;
 	if (b->n)
@@ -214,7 +218,7 @@ w_begin(struct ot_import *im, int64_t ts, uint64_t seq,
 {
 	struct pend *pd = um_del(im->pend, seq);
 	struct live *lv = xcalloc(1, sizeof(*lv));
-	char parent[40] = "", depth[2] = "0";
+	char parent[40] = "";
 	struct cols c;
 
 	*um_slot(im->live, seq, 1, NULL) = lv;
@@ -231,20 +235,17 @@ w_begin(struct ot_import *im, int64_t ts, uint64_t seq,
 	str_cols(&c, h, s);
 	col(&c, C_ID, lv->id, strlen(lv->id));
 	col(&c, C_PARENT, parent, strlen(parent));
-	col(&c, C_DEPTH, depth, 1);
 	if (h->line) {
 		snprintf(linebuf, sizeof(linebuf), "%" PRId64, h->line);
 		col(&c, C_LINE, linebuf, strlen(linebuf));
 	}
 	if (pd) {
 		col(&c, C_FLOWS, pd->out.p, pd->out.n);
-		col(&c, C_FLOWS_END, pd->in.p, pd->in.n);
 	}
 	put(K_ASYNC_BEGIN, &c);
 out:
 	if (pd) {
 		sb_free(&pd->out);
-		sb_free(&pd->in);
 		free(pd);
 	}
 }
@@ -282,7 +283,7 @@ w_event(struct ot_import *im, int64_t ts, uint64_t seq,
     const struct titem *h, const char *s)
 {
 	struct live *lv = h->flags & F_BSEQ ? um_get(im->live, h->bseq) : NULL;
-	char parent[40], id[32], depth[2] = "1";
+	char parent[40], id[32];
 	struct cols c;
 
 	if (lv && lv->drop)
@@ -299,7 +300,6 @@ w_event(struct ot_import *im, int64_t ts, uint64_t seq,
 	str_cols(&c, h, s);
 	col(&c, C_ID, id, strlen(id));
 	col(&c, C_PARENT, parent, strlen(parent));
-	col(&c, C_DEPTH, depth, 1);
 	put(K_ASYNC_BEGIN, &c);
 	base_cols(&c, im, ts, h);
 	col(&c, C_ID, id, strlen(id));
@@ -339,7 +339,6 @@ free_pend(uint64_t key, void *val, void *arg)
 	(void)key;
 	(void)arg;
 	sb_free(&pd->out);
-	sb_free(&pd->in);
 	free(pd);
 }
 

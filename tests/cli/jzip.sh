@@ -68,14 +68,16 @@ if [ -x "$TP" ]; then
 	for f in $ZD/*.json; do jz_corpus zipkin "$f"; done
 fi
 
-# col FILE NAME COLUMN: the column of the async_begin named NAME, read with
-# a CSV parser (args hold commas).
+# col FILE NAME COLUMN[+COLUMN]: the column (or the columns joined by a
+# space) of the async_begin named NAME, read with a CSV parser (args hold
+# commas); NAME '*': of every async_begin.
 col() {
 	python3 -c '
 import csv, sys
 rows = csv.DictReader(open(sys.argv[1], encoding="utf-8", newline=""))
-print("\n".join(r[sys.argv[3]] for r in rows
-                if r["kind"] == "async_begin" and r["name"] == sys.argv[2]))
+print("\n".join(" ".join(r[c] for c in sys.argv[3].split("+") if r[c])
+                for r in rows if r["kind"] == "async_begin" and
+                sys.argv[2] in ("*", r["name"])))
 ' "$@"
 }
 
@@ -135,9 +137,12 @@ t "jzip: zipkin shared span: the server half in its service" 0 '' \
 t "jzip: zipkin shared span: the server half is told apart" 0 '' \
     '{"trace_id":"00000000000000005af7183fb1d4cf5f","span_id":"352bff9a74ca9ad2","parent_id":"6b221d5bc9e6496c","kind":"server","status":"error","status_message":"deadline exceeded","shared":true,"attributes":{"http.path":"/backend"}}' \
     '' -- col "$T/r.csv" 'get /backend [error]' args
-t "jzip: zipkin shared span: a flow from the client half to the server half" 0 '' \
+t "jzip: zipkin shared span: a flow out of the client half" 0 '' \
     'p:00000000000000005af7183fb1d4cf5f352bff9a74ca9ad2s' '' -- \
-    col "$T/r.csv" 'get /backend [error]' flows_end
+    col "$T/r.csv" 'get /backend' flows
+t "jzip: zipkin shared span: the flow into the server half" 0 '' \
+    'p:00000000000000005af7183fb1d4cf5f352bff9a74ca9ad2s' '' -- \
+    col "$T/r.csv" 'get /backend [error]' flows+flows_end
 t "jzip: zipkin remoteEndpoint is an attribute, kept nested" 0 '' \
     '{"trace_id":"00000000000000005af7183fb1d4cf5f","span_id":"352bff9a74ca9ad2","parent_id":"6b221d5bc9e6496c","kind":"client","attributes":{"remoteEndpoint":{"serviceName":"backend","ipv4":"10.0.0.2","port":9000}}}' \
     '' -- col "$T/r.csv" 'get /backend' args
@@ -146,17 +151,14 @@ t "jzip: zipkin an annotation 'name: {json}' is an event with attributes" 0 '' \
 t "jzip: zipkin a plain annotation is an event" 0 '' '' '' -- \
     col "$T/r.csv" ws args
 
-t "jzip: zipkin spans without timestamp skipped, without duration kept at 0" 0 '' \
-    'kind,ts,dur,pid,tid,track,id,parent,depth,name,category,file,line,value,flows,flows_end,args
-process,,,a,,,,,,a,,,,,,,
-async_begin,1700000000000000000,,a,,,0000000000000001,,0,whole,,,,,,,"{""trace_id"":""00000000000000000000000000000001"",""span_id"":""0000000000000001"",""kind"":""unspecified""}"
-async_begin,1700000000000002000,,a,,,0000000000000002,0000000000000001,0,no duration,,,,,,,"{""trace_id"":""00000000000000000000000000000001"",""span_id"":""0000000000000002"",""parent_id"":""0000000000000001"",""kind"":""unspecified""}"
-async_end,1700000000000002000,,a,,,0000000000000002,,,,,,,,,,
-async_end,1700000000000010000,,a,,,0000000000000001,,,,,,,,,,' \
-    'zipkin: 2 spans without a start time skipped' -- "$F" --zipkin $ZD/notime.json
-t "jzip: zipkin spans without duration counted" 0 '' '*' \
-    'zipkin: 1 spans without an end time written with duration 0' -- \
-    "$F" --zipkin $ZD/notime.json
+"$F" --zipkin $ZD/notime.json >"$T/r.csv" 2>"$T/r.err"
+t "jzip: zipkin spans without timestamp skipped, without duration kept" 0 '' \
+    'whole
+no duration' '' -- col "$T/r.csv" '*' name
+check "jzip: zipkin spans without timestamp counted" \
+    grep -q 'zipkin: 2 spans without a start time skipped' "$T/r.err"
+check "jzip: zipkin spans without duration counted" \
+    grep -q 'zipkin: 1 spans without an end time written with duration 0' "$T/r.err"
 printf '%s\n%s\n' \
     '{"traceId":"a","id":"1","name":"one","timestamp":1700000000000000,"duration":3}' \
     '[{"traceId":"a","id":"2","parentId":"1","name":"two","timestamp":1700000000000001,"duration":1}]' \
