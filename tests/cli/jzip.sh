@@ -224,3 +224,11 @@ t "jzip: jaeger cut short: the position, exit 65" 65 '' '*' \
     'cut.json:2:[0-9]+: byte [0-9]+: unexpected end of the input' -- "$F" --jaeger "$T/cut.json"
 t "jzip: jaeger cut short with -k: the traces before it are written" 65 '' '*' \
     'jaeger: 1 spans' -- "$F" -k --jaeger "$T/cut.json"
+
+# Bash completion: the options from --help, a file after --jaeger.
+got=$(cd $ZD && PATH="$BIN:$PATH" bash -c '. ../../../completion/spanpipe.bash; COMP_WORDS=(span-fetch --zipkin sh); COMP_CWORD=2; _spanpipe span-fetch sh --zipkin; printf "%s\n" "${COMPREPLY[@]}"')
+[ "$got" = shared.json ] && pass "jzip: completion: a file after --zipkin" ||
+    fail "jzip: completion: a file after --zipkin" "$got"
+got=$(PATH="$BIN:$PATH" bash -c '. completion/spanpipe.bash; COMP_WORDS=(span-fetch --ja); COMP_CWORD=1; _spanpipe span-fetch --ja span-fetch; printf "%s\n" "${COMPREPLY[@]}"')
+[ "$got" = --jaeger ] && pass "jzip: completion: --jaeger" ||
+    fail "jzip: completion: --jaeger" "$got"
