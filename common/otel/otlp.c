@@ -632,8 +632,9 @@ value(struct ctx *c, json_object *v, struct lists *l)
 	}
 }
 
-/* The first value must be OTLP: else say what the file looks like. */
-static void
+/* The first value must be OTLP: else say what the file looks like and
+ * give up on it (0). */
+static int
 check_first(struct ot_in *in, json_object *v, const uint8_t *head,
     size_t hn)
 {
@@ -641,14 +642,16 @@ check_first(struct ot_in *in, json_object *v, const uint8_t *head,
 	const char *looks;
 
 	if (which(v, &list) >= 0)
-		return;
+		return 1;
 	looks = ot_sniff(head, hn);
-	if (looks && strcmp(looks, "OTLP/JSON") != 0)
-		die(EX_DATAERR, "%s: this is not OTLP: it looks like %s%s",
-		    ot_in_name(in), looks, strcmp(looks, "Jaeger JSON") == 0 ?
-		    " (use --jaeger)" : strcmp(looks, "Zipkin JSON") == 0 ?
-		    " (use --zipkin)" : strcmp(looks, "Chrome JSON") == 0 ?
-		    " (use --chrome)" : "");
+	if (!looks || strcmp(looks, "OTLP/JSON") == 0)
+		return 1;
+	pos_error(ot_in_name(in), 1, 1, -1, "this is not OTLP: it looks "
+	    "like %s%s", looks, strcmp(looks, "Jaeger JSON") == 0 ?
+	    " (use --jaeger)" : strcmp(looks, "Zipkin JSON") == 0 ?
+	    " (use --zipkin)" : strcmp(looks, "Chrome JSON") == 0 ?
+	    " (use --chrome)" : "");
+	return 0;
 }
 
 static void
@@ -669,8 +672,10 @@ otlp_json(struct ot_in *in, struct ot_import *im, const uint8_t *head,
 			continue;
 		}
 		c.where = ot_json_where(j);
-		if (first)
-			check_first(in, v, head, hn);
+		if (first && !check_first(in, v, head, hn)) {
+			json_object_put(v);
+			break;
+		}
 		first = 0;
 		value(&c, v, &l);
 		json_object_put(v);
