@@ -202,7 +202,10 @@ span_args(struct sbuf *b, const struct ot_span *s)
 	}
 	if (s->shared)
 		sb_puts(b, ",\"shared\":true");
-	if (s->attrs && json_object_object_length(s->attrs)) {
+	if (s->attrs_json && s->attrs_len > 2) {
+		sb_puts(b, ",\"attributes\":");
+		sb_put(b, s->attrs_json, s->attrs_len);
+	} else if (s->attrs && json_object_object_length(s->attrs)) {
 		sb_puts(b, ",\"attributes\":");
 		sb_puts(b, jstr(s->attrs));
 	}
@@ -237,9 +240,14 @@ attr(json_object *attrs, const char *k1, const char *k2)
 static const char *
 source(const struct ot_span *s, int64_t *line)
 {
-	json_object *f = attr(s->attrs, "code.file.path", "code.filepath");
-	json_object *l = attr(s->attrs, "code.line.number", "code.lineno");
+	json_object *f, *l;
 
+	if (s->attrs_json) {
+		*line = s->line > 0 ? s->line : 0;
+		return s->file;
+	}
+	f = attr(s->attrs, "code.file.path", "code.filepath");
+	l = attr(s->attrs, "code.line.number", "code.lineno");
 	*line = 0;
 	if (l && (json_object_is_type(l, json_type_int) ||
 	    json_object_is_type(l, json_type_string)))
