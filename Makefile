@@ -22,7 +22,8 @@ all: deps $(BINS)
 deps:
 	@sh tests/deps.sh
 
-$(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: proto/%.proto
+# deps first, even under -j: the build needs protoc-c and the headers
+$(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: proto/%.proto | deps
 	@mkdir -p $(BUILD)/proto
 	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $<
 
