@@ -36,6 +36,7 @@
 #include "base/sbuf.h"
 #include "base/strmap.h"
 #include "base/u64map.h"
+#include "base/utf8.h"
 #include "base/util.h"
 #include "otel/input.h"
 #include "otel/mapint.h"
@@ -127,6 +128,13 @@ proc_of(struct ot_import *im, const struct ot_res *res)
 		p->labels = xstrdup(json_object_to_json_string_ext(
 		    res->resource, JSON_C_TO_STRING_PLAIN |
 		    JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (p->labels && utf8_valid(p->labels, strlen(p->labels)) !=
+	    strlen(p->labels)) {
+		warnmsg("%s: process '%s': resource attributes not valid "
+		    "UTF-8: left out", im->input ? im->input : im->fmt, svc);
+		free(p->labels);
+		p->labels = NULL;
+	}
 	*slot = (void *)(uintptr_t)(++im->nprocs);
 	return (uint32_t)(im->nprocs - 1);
 }
@@ -162,6 +170,29 @@ jstr(json_object *o)
 {
 	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* Record fields must be UTF-8 without NUL (spanpipe-records(5)). */
+static int
+utf8_ok(const char *s, size_t n)
+{
+	return !s || utf8_valid(s, n) == n;
+}
+
+static int
+utf8_str(const char *s)
+{
+	return !s || utf8_ok(s, strlen(s));
+}
+
+/* The text of a process: 0 after reporting what is not UTF-8. */
+static int
+res_ok(const struct ot_res *r, const char *where)
+{
+	if (utf8_str(r->service) && utf8_str(r->instance) && utf8_str(r->scope))
+		return 1;
+	ot_bad(where, "service, instance or scope name: not valid UTF-8");
+	return 0;
 }
 
 static void
@@ -202,7 +233,10 @@ span_args(struct sbuf *b, const struct ot_span *s)
 	}
 	if (s->shared)
 		sb_puts(b, ",\"shared\":true");
-	if (s->attrs && json_object_object_length(s->attrs)) {
+	if (s->attrs_json && s->attrs_len > 2) {
+		sb_puts(b, ",\"attributes\":");
+		sb_put(b, s->attrs_json, s->attrs_len);
+	} else if (s->attrs && json_object_object_length(s->attrs)) {
 		sb_puts(b, ",\"attributes\":");
 		sb_puts(b, jstr(s->attrs));
 	}
@@ -237,9 +271,14 @@ attr(json_object *attrs, const char *k1, const char *k2)
 static const char *
 source(const struct ot_span *s, int64_t *line)
 {
-	json_object *f = attr(s->attrs, "code.file.path", "code.filepath");
-	json_object *l = attr(s->attrs, "code.line.number", "code.lineno");
+	json_object *f, *l;
 
+	if (s->attrs_json) {
+		*line = s->line > 0 ? s->line : 0;
+		return s->file;
+	}
+	f = attr(s->attrs, "code.file.path", "code.filepath");
+	l = attr(s->attrs, "code.line.number", "code.lineno");
 	*line = 0;
 	if (l && (json_object_is_type(l, json_type_int) ||
 	    json_object_is_type(l, json_type_string)))
@@ -330,6 +369,11 @@ span_events(struct ot_import *im, const struct ot_span *s, uint32_t proc,
 		v[S_ARGS] = e->attrs && json_object_object_length(e->attrs) ?
 		    jstr(e->attrs) : NULL;
 		n[S_ARGS] = v[S_ARGS] ? strlen(v[S_ARGS]) : 0;
+		if (!utf8_ok(v[S_NAME], n[S_NAME]) ||
+		    !utf8_ok(v[S_ARGS], n[S_ARGS])) {
+			CNT(im, Q_BADEVENT)++;
+			continue;
+		}
 		t_add(im, e->ts, &h, v, n);
 		CNT(im, Q_EVENTS)++;
 	}
@@ -376,6 +420,10 @@ ot_span(struct ot_import *im, const struct ot_span *s, const char *where)
 
 	if (!span_ok(im, s, where, &end))
 		return;
+	if (!res_ok(&s->res, where)) {
+		CNT(im, Q_BAD)++;
+		return;
+	}
 	proc = proc_of(im, &s->res);
 	memset(&h, 0, sizeof(h));
 	h.type = T_BEGIN;
@@ -396,6 +444,14 @@ ot_span(struct ot_import *im, const struct ot_span *s, const char *where)
 	span_args(&im->args, s);
 	v[S_ARGS] = im->args.p;
 	n[S_ARGS] = im->args.n;
+	if (!utf8_ok(v[S_NAME], n[S_NAME]) || !utf8_ok(v[S_FILE], n[S_FILE]) ||
+	    !utf8_ok(v[S_ARGS], n[S_ARGS])) {
+		ot_bad(where, "span '%.80s': name, file or attributes not valid "
+		    "UTF-8", s->name && utf8_str(s->name) ? s->name : "?");
+		CNT(im, Q_BAD)++;
+		sb_free(&nm);
+		return;
+	}
 	bseq = xs_count(im->t);
 	t_add(im, s->start, &h, v, n);
 	sb_free(&nm);
@@ -423,9 +479,10 @@ ot_log(struct ot_import *im, const struct ot_log *l, const char *where)
 		CNT(im, Q_LOGNOTIME)++;
 		return;
 	}
+	if (!res_ok(&l->res, where))
+		return;
 	memset(&h, 0, sizeof(h));
 	h.type = l->has_span ? T_EVENT : T_INSTANT;
-	h.proc = proc_of(im, &l->res);
 	memcpy(h.span, l->span_id, 8);
 	v[S_NAME] = l->name ? l->name : "log";
 	n[S_NAME] = strlen(v[S_NAME]);
@@ -453,6 +510,11 @@ ot_log(struct ot_import *im, const struct ot_log *l, const char *where)
 	sb_putc(b, '}');
 	v[S_ARGS] = b->p;
 	n[S_ARGS] = b->n;
+	if (!utf8_ok(v[S_NAME], n[S_NAME]) || !utf8_ok(v[S_ARGS], n[S_ARGS])) {
+		ot_bad(where, "log record: not valid UTF-8");
+		return;
+	}
+	h.proc = proc_of(im, &l->res);
 	t_add(im, l->ts, &h, v, n);
 	CNT(im, Q_LOGS)++;
 }
@@ -471,9 +533,10 @@ ot_sample(struct ot_import *im, const struct ot_sample *m, const char *where)
 		im->count[OT_N_METRIC_NOVALUE]++;
 		return;
 	}
+	if (!res_ok(&m->res, where))
+		return;
 	memset(&h, 0, sizeof(h));
 	h.type = T_COUNTER;
-	h.proc = proc_of(im, &m->res);
 	b->n = 0;
 	sb_puts(b, m->metric ? m->metric : "");
 	if (m->attrs && json_object_object_length(m->attrs)) {
@@ -491,6 +554,11 @@ ot_sample(struct ot_import *im, const struct ot_sample *m, const char *where)
 	}
 	v[S_NAME] = b->p;
 	n[S_NAME] = b->n;
+	if (!utf8_ok(v[S_NAME], n[S_NAME])) {
+		ot_bad(where, "metric: name or attributes not valid UTF-8");
+		return;
+	}
+	h.proc = proc_of(im, &m->res);
 	if (m->isint)
 		snprintf(num, sizeof(num), "%" PRId64, m->ivalue);
 	else
@@ -532,6 +600,7 @@ summary(const struct ot_import *im)
 	say(im, CNT(im, Q_RENAMED), "async ids renamed id#n to keep them "
 	    "unique among open spans");
 	say(im, CNT(im, Q_EVNOTIME), "events without a time skipped");
+	say(im, CNT(im, Q_BADEVENT), "events not valid UTF-8 skipped");
 	say(im, CNT(im, Q_LOGNOTIME), "logs without a time skipped");
 	say(im, CNT(im, Q_BAD), "spans skipped as bad");
 	say(im, im->count[OT_N_BADSPAN], "spans skipped as malformed");

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "base/num.h"
+#include "base/sbuf.h"
 #include "base/util.h"
 #include "otel/input.h"
 #include "otel/otlp.h"
@@ -25,6 +26,7 @@
 
 struct ctx {
 	struct ot_import *im;
+	struct sbuf text;		/* a span's attributes as JSON */
 	const char *where;
 	char path[200];
 	struct ot_res res;
@@ -47,6 +49,20 @@ bad(struct ctx *c, const char *fmt, ...)
 	if (!c->bad)
 		ot_bad(c->where, "%s: %s", c->path, msg);
 	c->bad = 1;
+}
+
+static const char *
+jtext(json_object *o)
+{
+	return json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+}
+
+/* k is camel (lowerCamelCase) or its snake_case form. */
+static int
+is(const char *k, const char *camel, const char *snake)
+{
+	return strcmp(k, camel) == 0 || strcmp(k, snake) == 0;
 }
 
 /* Member k (lowerCamelCase) or s (snake_case, or another old name). */
@@ -89,9 +105,8 @@ arr(struct ctx *c, json_object *o, const char *k, const char *s)
 /* A uint64 given as a decimal string or a number (time in ns): 1, 0 if
  * absent, -1 if bad (reported). Out of the int64 range is bad. */
 static int
-u64(struct ctx *c, json_object *o, const char *k, const char *s, int64_t *out)
+u64v(struct ctx *c, const char *k, json_object *v, int64_t *out)
 {
-	json_object *v = get(o, k, s);
 	const char *why = NULL, *t;
 	uint64_t u = 0;
 
@@ -127,12 +142,17 @@ u64(struct ctx *c, json_object *o, const char *k, const char *s, int64_t *out)
 	return u ? 1 : 0;
 }
 
+static int
+u64(struct ctx *c, json_object *o, const char *k, const char *s, int64_t *out)
+{
+	return u64v(c, k, get(o, k, s), out);
+}
+
 /* An enum as its number or its name (prefix + NAME): -1 if bad. */
 static int
-enumval(struct ctx *c, json_object *o, const char *k, const char *prefix,
+enumv(struct ctx *c, const char *k, json_object *v, const char *prefix,
     const char *const *names, int nnames)
 {
-	json_object *v = get(o, k, NULL);
 	const char *t;
 
 	if (!v)
@@ -153,10 +173,15 @@ enumval(struct ctx *c, json_object *o, const char *k, const char *prefix,
 }
 
 static int
-id(struct ctx *c, json_object *o, const char *k, const char *s, uint8_t *out,
-    size_t len)
+enumval(struct ctx *c, json_object *o, const char *k, const char *prefix,
+    const char *const *names, int nnames)
 {
-	json_object *v = get(o, k, s);
+	return enumv(c, k, get(o, k, NULL), prefix, names, nnames);
+}
+
+static int
+idv(struct ctx *c, const char *k, json_object *v, uint8_t *out, size_t len)
+{
 	int r;
 
 	memset(out, 0, len);
@@ -174,6 +199,13 @@ id(struct ctx *c, json_object *o, const char *k, const char *s, uint8_t *out,
 		    "digits) or base64", k, json_object_get_string(v), len,
 		    2 * len);
 	return r;
+}
+
+static int
+id(struct ctx *c, json_object *o, const char *k, const char *s, uint8_t *out,
+    size_t len)
+{
+	return idv(c, k, get(o, k, s), out, len);
 }
 
 static json_object *kvlist(struct ctx *c, json_object *a, int depth);
@@ -245,6 +277,119 @@ kvlist(struct ctx *c, json_object *a, int depth)
 		    NULL), depth));
 	}
 	return out;
+}
+
+static void kvtext(struct ctx *c, struct sbuf *b, json_object *a,
+    int depth, struct ot_span *s);
+
+/* An AnyValue as JSON text, as anyvalue() would give it: its one member
+ * looked at directly. */
+static void
+anytext(struct ctx *c, struct sbuf *b, json_object *v, int depth)
+{
+	const char *t;
+	int64_t i;
+
+	if (depth > OT_MAXNEST) {
+		bad(c, "attribute value nested more than %d levels deep",
+		    OT_MAXNEST);
+		sb_puts(b, "null");
+		return;
+	}
+	if (!json_object_is_type(v, json_type_object)) {
+		sb_puts(b, "null");
+		return;
+	}
+	json_object_object_foreach(v, k, x) {
+		if (json_object_is_type(x, json_type_null))
+			continue;
+		if (is(k, "stringValue", "string_value") ||
+		    is(k, "bytesValue", "bytes_value")) {
+			if (json_object_is_type(x, json_type_string))
+				sb_json_str(b, json_object_get_string(x),
+				    (size_t)json_object_get_string_len(x));
+			else
+				sb_puts(b, jtext(x));
+		} else if (is(k, "intValue", "int_value")) {
+			t = json_object_get_string(x);
+			if (!json_object_is_type(x, json_type_string))
+				sb_puts(b, jtext(x));
+			else if (num_i64(t, &i) == NULL)
+				sb_i64(b, i);
+			else
+				sb_json_str(b, t, strlen(t));
+		} else if (is(k, "boolValue", "bool_value") ||
+		    is(k, "doubleValue", "double_value"))
+			sb_puts(b, jtext(x));
+		else if (is(k, "arrayValue", "array_value")) {
+			json_object *vals = get(x, "values", NULL);
+			size_t n = vals && json_object_is_type(vals,
+			    json_type_array) ? json_object_array_length(vals) : 0;
+
+			sb_putc(b, '[');
+			for (size_t m = 0; m < n; m++) {
+				if (m)
+					sb_putc(b, ',');
+				anytext(c, b, json_object_array_get_idx(vals, m),
+				    depth + 1);
+			}
+			sb_putc(b, ']');
+		} else if (is(k, "kvlistValue", "kvlist_value"))
+			kvtext(c, b, get(x, "values", NULL), depth + 1, NULL);
+		else
+			continue;
+		return;
+	}
+	sb_puts(b, "null");
+}
+
+/* The source location of a span among its attributes. */
+static void
+source_attr(struct ot_span *s, const char *k, json_object *v)
+{
+	json_object *x;
+
+	if (strcmp(k, "code.file.path") == 0 ||
+	    (strcmp(k, "code.filepath") == 0 && !s->file)) {
+		if ((x = get(v, "stringValue", "string_value")) &&
+		    json_object_is_type(x, json_type_string))
+			s->file = json_object_get_string(x);
+	} else if (strcmp(k, "code.line.number") == 0 ||
+	    (strcmp(k, "code.lineno") == 0 && !s->line)) {
+		if ((x = get(v, "intValue", "int_value")))
+			s->line = json_object_get_int64(x);
+	}
+}
+
+/* A list of KeyValue as JSON object text ("{}" when empty); with s, the
+ * source location is picked up on the way. */
+static void
+kvtext(struct ctx *c, struct sbuf *b, json_object *a, int depth,
+    struct ot_span *s)
+{
+	size_t n = a && json_object_is_type(a, json_type_array) ?
+	    json_object_array_length(a) : 0;
+	int first = 1;
+
+	sb_putc(b, '{');
+	for (size_t i = 0; i < n; i++) {
+		json_object *kv = json_object_array_get_idx(a, i), *k, *v;
+
+		if (!json_object_object_get_ex(kv, "key", &k) ||
+		    !json_object_is_type(k, json_type_string))
+			continue;
+		if (!first)
+			sb_putc(b, ',');
+		first = 0;
+		sb_json_str(b, json_object_get_string(k),
+		    (size_t)json_object_get_string_len(k));
+		sb_putc(b, ':');
+		v = get(kv, "value", NULL);
+		if (s && strncmp(json_object_get_string(k), "code.", 5) == 0)
+			source_attr(s, json_object_get_string(k), v);
+		anytext(c, b, v, depth);
+	}
+	sb_putc(b, '}');
 }
 
 static json_object *
@@ -342,42 +487,72 @@ put_lists(struct lists *l)
 	l->nev = l->nln = 0;
 }
 
+/* The members of a span, each looked at once. */
+static void
+span_members(struct ctx *c, json_object *sp, struct ot_span *s,
+    struct lists *l, int *ids)
+{
+	json_object_object_foreach(sp, k, v) {
+		if (json_object_is_type(v, json_type_null))
+			continue;
+		if (is(k, "traceId", "trace_id"))
+			ids[0] = idv(c, "traceId", v, s->trace_id, 16);
+		else if (is(k, "spanId", "span_id"))
+			ids[1] = idv(c, "spanId", v, s->span_id, 8);
+		else if (is(k, "parentSpanId", "parent_span_id"))
+			s->has_parent = idv(c, "parentSpanId", v, s->parent_id,
+			    8) > 0;
+		else if (strcmp(k, "name") == 0)
+			s->name = json_object_is_type(v, json_type_string) ?
+			    json_object_get_string(v) : NULL;
+		else if (strcmp(k, "kind") == 0)
+			s->kind = enumv(c, "kind", v, "SPAN_KIND_", kindnames,
+			    6);
+		else if (is(k, "startTimeUnixNano", "start_time_unix_nano"))
+			u64v(c, "startTimeUnixNano", v, &s->start);
+		else if (is(k, "endTimeUnixNano", "end_time_unix_nano"))
+			u64v(c, "endTimeUnixNano", v, &s->end);
+		else if (strcmp(k, "attributes") == 0) {
+			c->text.n = 0;
+			kvtext(c, &c->text, v, 0, s);
+			s->attrs_json = c->text.p;
+			s->attrs_len = c->text.n;
+		} else if (strcmp(k, "status") == 0) {
+			s->status = enumval(c, v, "code", "STATUS_CODE_",
+			    statusnames, 3);
+			s->status_msg = str(v, "message", NULL);
+		} else if (strcmp(k, "events") == 0)
+			events(c, sp, l);
+		else if (strcmp(k, "links") == 0)
+			links(c, sp, l);
+	}
+}
+
 static void
 span(struct ctx *c, json_object *sp, struct lists *l)
 {
 	struct ot_span s;
-	json_object *st;
+	int ids[2] = { 0, 0 };
 
 	memset(&s, 0, sizeof(s));
 	c->bad = 0;
 	s.res = c->res;
+	s.start = s.end = OT_NOTIME;
 	if (!json_object_is_type(sp, json_type_object)) {
 		bad(c, "expected a span object");
 		goto out;
 	}
-	if (id(c, sp, "traceId", "trace_id", s.trace_id, 16) == 0)
+	span_members(c, sp, &s, l, ids);
+	if (ids[0] == 0)
 		bad(c, "traceId: missing or all zero");
-	if (id(c, sp, "spanId", "span_id", s.span_id, 8) == 0)
+	if (ids[1] == 0)
 		bad(c, "spanId: missing or all zero");
-	s.has_parent = id(c, sp, "parentSpanId", "parent_span_id",
-	    s.parent_id, 8) > 0;
-	s.name = str(sp, "name", NULL);
-	s.kind = enumval(c, sp, "kind", "SPAN_KIND_", kindnames, 6);
-	st = get(sp, "status", NULL);
-	s.status = enumval(c, st, "code", "STATUS_CODE_", statusnames, 3);
-	s.status_msg = str(st, "message", NULL);
-	u64(c, sp, "startTimeUnixNano", "start_time_unix_nano", &s.start);
-	u64(c, sp, "endTimeUnixNano", "end_time_unix_nano", &s.end);
-	s.attrs = attrs(c, sp);
-	events(c, sp, l);
-	links(c, sp, l);
 	s.events = l->ev;
 	s.nevents = l->nev;
 	s.links = l->ln;
 	s.nlinks = l->nln;
 	if (!c->bad)
 		ot_span(c->im, &s, c->where);
-	json_object_put(s.attrs);
 	put_lists(l);
 out:
 	if (c->bad)
@@ -632,8 +807,9 @@ value(struct ctx *c, json_object *v, struct lists *l)
 	}
 }
 
-/* The first value must be OTLP: else say what the file looks like. */
-static void
+/* The first value must be OTLP: else say what the file looks like and
+ * give up on it (0). */
+static int
 check_first(struct ot_in *in, json_object *v, const uint8_t *head,
     size_t hn)
 {
@@ -641,14 +817,16 @@ check_first(struct ot_in *in, json_object *v, const uint8_t *head,
 	const char *looks;
 
 	if (which(v, &list) >= 0)
-		return;
+		return 1;
 	looks = ot_sniff(head, hn);
-	if (looks && strcmp(looks, "OTLP/JSON") != 0)
-		die(EX_DATAERR, "%s: this is not OTLP: it looks like %s%s",
-		    ot_in_name(in), looks, strcmp(looks, "Jaeger JSON") == 0 ?
-		    " (use --jaeger)" : strcmp(looks, "Zipkin JSON") == 0 ?
-		    " (use --zipkin)" : strcmp(looks, "Chrome JSON") == 0 ?
-		    " (use --chrome)" : "");
+	if (!looks || strcmp(looks, "OTLP/JSON") == 0)
+		return 1;
+	pos_error(ot_in_name(in), 1, 1, -1, "this is not OTLP: it looks "
+	    "like %s%s", looks, strcmp(looks, "Jaeger JSON") == 0 ?
+	    " (use --jaeger)" : strcmp(looks, "Zipkin JSON") == 0 ?
+	    " (use --zipkin)" : strcmp(looks, "Chrome JSON") == 0 ?
+	    " (use --chrome)" : "");
+	return 0;
 }
 
 static void
@@ -669,14 +847,17 @@ otlp_json(struct ot_in *in, struct ot_import *im, const uint8_t *head,
 			continue;
 		}
 		c.where = ot_json_where(j);
-		if (first)
-			check_first(in, v, head, hn);
+		if (first && !check_first(in, v, head, hn)) {
+			json_object_put(v);
+			break;
+		}
 		first = 0;
 		value(&c, v, &l);
 		json_object_put(v);
 	}
 	free(l.ev);
 	free(l.ln);
+	sb_free(&c.text);
 	ot_json_close(j);
 }
 

@@ -16,6 +16,7 @@
 #include "base/util.h"
 #include "otel/input.h"
 #include "otel/otlp.h"
+#include "records/diag.h"
 #include "otlp_trace.pb-c.h"
 
 #define MAXDEPTH (3 * OT_MAXNEST + 12)
@@ -441,8 +442,8 @@ otlp_pb(struct ot_in *in, struct ot_import *im)
 	else {
 		const char *looks = ot_sniff(h, n);
 
-		die(EX_DATAERR, "%s: this is not OTLP/JSON or OTLP protobuf%s%s",
-		    ot_in_name(in), looks ? ": it looks like " : "",
+		pos_error(ot_in_name(in), 1, 1, -1, "this is not OTLP/JSON or "
+		    "OTLP protobuf%s%s", looks ? ": it looks like " : "",
 		    looks ? looks : "");
 	}
 }

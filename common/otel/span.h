@@ -55,6 +55,14 @@ struct ot_span {
 	const char *status_msg;		/* or NULL */
 	int64_t start, end;		/* ns since the epoch; OT_NOTIME: absent */
 	json_object *attrs;		/* object or NULL */
+	/* Or, instead of attrs, the attributes already as JSON object text
+	 * (attrs_json, attrs_len) with the source location found in them
+	 * (file or NULL, line or 0): a reader that writes the text directly
+	 * saves building and serializing the object. */
+	const char *attrs_json;
+	size_t attrs_len;
+	const char *file;
+	int64_t line;
 	const struct ot_event *events;
 	size_t nevents;
 	const struct ot_link *links;

@@ -89,7 +89,12 @@ static int
 has_tok(const struct sbuf *b, const char *tok)
 {
 	size_t k = strlen(tok);
-	const char *p = b->p, *end = b->p + b->n;
+	const char *p, *end;
+
+	if (b->n == 0)
+		return 0;
+	p = b->p;
+	end = b->p + b->n;
 
 	while (p && p + k <= end) {
 		if (memcmp(p, tok, k) == 0 && (p + k == end || p[k] == ' '))
