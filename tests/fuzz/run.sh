@@ -13,7 +13,7 @@ set -e
 B=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-HARNESSES=${*:-records inspect asyncmatch encode otlp}
+HARNESSES=${*:-records inspect asyncmatch encode otlp jzip}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 CLANG=${CLANG:-clang}
@@ -89,6 +89,15 @@ for h in $HARNESSES; do
 		    otlp_trace.proto <tests/data/otel/spans.txtpb | seed "$h" spans.pb
 		if [ -d "$SHARED/corpus/otel" ]; then
 			for f in "$SHARED"/corpus/otel/otlp/* "$SHARED"/corpus/otel/otlp-pb/*; do
+				seed "$h" "$(basename "$f")" <"$f"
+			done
+		fi ;;
+	jzip)
+		for f in tests/data/jaeger/*.json tests/data/zipkin/*.json; do
+			seed "$h" "$(basename "$f")" <"$f"
+		done
+		if [ -d "$SHARED/corpus/otel" ]; then
+			for f in "$SHARED"/corpus/otel/jaeger/* "$SHARED"/corpus/otel/zipkin/*; do
 				seed "$h" "$(basename "$f")" <"$f"
 			done
 		fi ;;
