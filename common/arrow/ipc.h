@@ -39,6 +39,16 @@ void arrow_ipc_free(struct arrow_ipc *a);
 enum arrow_msg arrow_ipc_message(struct arrow_ipc *a, const uint8_t *hdr, size_t hlen,
     const uint8_t *body, size_t blen);
 const char *arrow_ipc_error(const struct arrow_ipc *a);
+/*
+ * The encapsulated form (an IPC stream file, FlightInfo.schema): the message
+ * at *pos of buf, as 0xFFFFFFFF (optional), an int32 header length, the
+ * header, then the body of the header's bodyLength. Gives 1 and moves *pos
+ * past it; 0 at the end (end of buf, or the zero length that ends a
+ * stream); -1 when the message is cut short or its header is not a
+ * readable Message.
+ */
+int arrow_ipc_next(const uint8_t *buf, size_t n, size_t *pos, const uint8_t **hdr,
+    size_t *hlen, const uint8_t **body, size_t *blen);
 
 int arrow_ncols(const struct arrow_ipc *a);			/* of the schema */
 const char *arrow_col_name(const struct arrow_ipc *a, int col);
