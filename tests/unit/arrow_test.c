@@ -3,7 +3,9 @@
  * apache-arrow does not write (64-byte alignment, offsets not from 0, absent
  * validity, compressed bodies) and for every bound a broken message can
  * break. With --dump FILE..., prints what the reader decodes from IPC stream
- * files (tests/cli/arrow.sh compares that with tests/arrow/gen.mjs).
+ * files (tests/cli/arrow.sh compares that with tests/arrow/gen.mjs); with
+ * --seeds DIR, also writes the messages of each test as a stream in DIR
+ * (the fuzzer's seeds).
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,11 +23,29 @@
 static struct fbb hb;		/* the header being built */
 static struct tbatch tm;	/* the body being built */
 
+/* With --seeds, every message the tests feed is also written to seeds, as
+ * an encapsulated stream: the fuzzer's seeds. */
+static FILE *seeds;
+
+static enum arrow_msg feed(struct arrow_ipc *a, const uint8_t *hdr, size_t hlen,
+    const uint8_t *body, size_t blen)
+{
+	static const uint8_t pad[8];
+	if (seeds) {
+		uint32_t head[2] = { 0xFFFFFFFF, (uint32_t)((hlen + 7) & ~(size_t)7) };
+		fwrite(head, 4, 2, seeds);
+		fwrite(hdr, 1, hlen, seeds);
+		fwrite(pad, 1, head[1] - hlen, seeds);
+		fwrite(body, 1, blen, seeds);
+	}
+	return arrow_ipc_message(a, hdr, hlen, body, blen);
+}
+
 static struct arrow_ipc *with_schema(const struct tfield *f, int n)
 {
 	struct arrow_ipc *a = arrow_ipc_new();
 	build_schema(&hb, f, n);
-	if (arrow_ipc_message(a, hb.p, hb.n, NULL, 0) != ARROW_SCHEMA) {
+	if (feed(a, hb.p, hb.n, NULL, 0) != ARROW_SCHEMA) {
 		fprintf(stderr, "FAIL schema: %s\n", arrow_ipc_error(a));
 		test_failed = 1;
 	}
@@ -35,13 +55,13 @@ static struct arrow_ipc *with_schema(const struct tfield *f, int n)
 static enum arrow_msg feed_batch(struct arrow_ipc *a, int64_t length)
 {
 	build_batch(&hb, &tm, length);
-	return arrow_ipc_message(a, hb.p, hb.n, tm.body, tm.blen);
+	return feed(a, hb.p, hb.n, tm.body, tm.blen);
 }
 
 static enum arrow_msg feed_dict(struct arrow_ipc *a, int64_t length, int64_t id, int delta)
 {
 	build_dict(&hb, &tm, length, id, delta);
-	return arrow_ipc_message(a, hb.p, hb.n, tm.body, tm.blen);
+	return feed(a, hb.p, hb.n, tm.body, tm.blen);
 }
 
 /* The message is refused with an error that holds want. */
@@ -600,12 +620,27 @@ static void test_dicts(void)
 
 int main(int argc, char **argv)
 {
+	static const struct { const char *name; void (*fn)(void); } tests[] = {
+		{ "layout", test_layout }, { "compression", test_compression },
+		{ "bounds", test_bounds }, { "schemas", test_schemas }, { "dicts", test_dicts },
+	};
 	if (argc > 1 && strcmp(argv[1], "--dump") == 0)
 		return dump_files(argc - 2, argv + 2);
-	test_layout();
-	test_compression();
-	test_bounds();
-	test_schemas();
-	test_dicts();
+	for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++) {
+		if (argc > 2 && strcmp(argv[1], "--seeds") == 0) {
+			char path[4096];
+			snprintf(path, sizeof path, "%s/hand-%s.arrow", argv[2], tests[i].name);
+			if (!(seeds = fopen(path, "wb"))) {
+				perror(path);
+				return 73;
+			}
+		}
+		tests[i].fn();
+		if (seeds && fclose(seeds) != 0) {
+			perror("seeds");
+			return 74;
+		}
+		seeds = NULL;
+	}
 	return test_failed;
 }
