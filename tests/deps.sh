@@ -27,6 +27,18 @@ need postgresql /usr/lib/postgresql
 need mandoc mandoc
 need python3 python3
 need time /usr/bin/time
+# The Node.js packages of the tests (tests/flight: apache-arrow, grpc-js),
+# pinned by its lock file: npm ci when node_modules is missing or older than
+# the lock. Without node or npm the tests that need them skip.
+npm_ci() {
+	d=$(dirname "$0")/flight
+	command -v npm >/dev/null 2>&1 && [ -f "$d/package-lock.json" ] || return 0
+	[ "$d/node_modules/.package-lock.json" -nt "$d/package-lock.json" ] && return 0
+	echo "npm ci in $d" >&2
+	(cd "$d" && npm ci --no-audit --no-fund --loglevel=error >&2) ||
+		echo "npm ci failed in $d: the tests that need it will skip" >&2
+}
+npm_ci
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
 	echo "installing:$missing" >&2
