@@ -1,6 +1,7 @@
 // Writes Arrow IPC streams with apache-arrow, and what each holds as the
 // text tests/unit/arrow_dump.h prints, for the C reader to be compared with.
-// Usage: node tests/arrow/gen.mjs DIR   (writes DIR/NAME.arrow, DIR/NAME.txt)
+// Usage: node tests/arrow/gen.mjs [--big ROWS] DIR
+// (writes DIR/NAME.arrow, DIR/NAME.txt)
 // The expected text is made from the values given to apache-arrow, not read
 // back through it.
 import { createRequire } from 'node:module';
@@ -19,9 +20,12 @@ const {
 	TimestampSecond, TimestampMillisecond, TimestampMicrosecond, TimestampNanosecond,
 } = A;
 
-const dir = process.argv[2];
-if (!dir) {
-	console.error('usage: gen.mjs DIR');
+// With --big ROWS: only DIR/big.arrow, ROWS rows of the micromegas columns
+// in batches of 16384, to time the reader with.
+const big = process.argv[2] === '--big' ? Number(process.argv[3]) : 0;
+const dir = process.argv[big ? 4 : 2];
+if (!dir || (process.argv[2] === '--big' && !(big > 0))) {
+	console.error('usage: gen.mjs [--big ROWS] DIR');
 	process.exit(64);
 }
 
@@ -294,5 +298,34 @@ function micromegas() {
 	write('micromegas', fields, batches);
 }
 
-for (const c of [ints, floats, bools, strings, times, lists, dicts, many, micromegas, refusals])
-	c();
+function bigStream() {
+	const ts = new TimestampNanosecond('+00:00');
+	const dict = new Dictionary(new Utf8(), new Int32(), 0);
+	const schema = new Schema([new Field('begin', ts, true), new Field('end', ts, true),
+		new Field('name', dict, true), new Field('line', new Uint32(), true),
+		new Field('filename', new Utf8(), true), new Field('depth', new Uint32(), true)]);
+	const names = vectorFromArray(Array.from({ length: 200 }, (_, i) => `span_name_${i}`), new Utf8());
+	const rbs = [];
+	for (let at = 0; at < big; at += 16384) {
+		const n = Math.min(16384, big - at);
+		const b = BigInt64Array.from({ length: n }, (_, i) => 1717000000000000000n + BigInt(at + i) * 1000n);
+		const e = BigInt64Array.from(b, (v) => v + 500n);
+		const cols = [
+			makeData({ type: ts, length: n, data: b }), makeData({ type: ts, length: n, data: e }),
+			makeData({ type: dict, length: n, data: Int32Array.from({ length: n }, (_, i) => (at + i) % 200),
+				dictionary: names }),
+			makeData({ type: new Uint32(), length: n, data: Uint32Array.from({ length: n }, (_, i) => i % 997) }),
+			vectorFromArray(Array.from({ length: n }, (_, i) => `src/file_${i % 50}.rs`), new Utf8()).data[0],
+			makeData({ type: new Uint32(), length: n, data: Uint32Array.from({ length: n }, (_, i) => i % 8) }),
+		];
+		rbs.push(new RecordBatch(schema, makeData({ type: new Struct(schema.fields), length: n,
+			nullCount: 0, children: cols })));
+	}
+	writeFileSync(path.join(dir, 'big.arrow'), tableToIPC(new Table(schema, rbs), 'stream'));
+}
+
+if (big)
+	bigStream();
+else
+	for (const c of [ints, floats, bools, strings, times, lists, dicts, many, micromegas, refusals])
+		c();
