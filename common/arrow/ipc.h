@@ -33,8 +33,12 @@ void arrow_ipc_free(struct arrow_ipc *a);
  * dictionaries are copied (they outlive their message). On ARROW_ERROR
  * arrow_ipc_error() says what and where ("column 'name': type Utf8View is
  * not supported", "record batch: buffer 3 (offset 64, length 4096) runs past
- * the body's 1024 bytes"); the stream's schema and dictionaries stay as they
- * were, the current batch is gone (arrow_nrows() is 0).
+ * the body's 1024 bytes"). Whatever the message, the previous batch is
+ * gone (arrow_nrows() is 0 until the next ARROW_BATCH). A refused
+ * DictionaryBatch or RecordBatch leaves the schema and the dictionaries as
+ * they were; a refused Schema leaves none (arrow_ncols() is 0). Limits: a
+ * schema of 4096 fields, lists 32 deep, 2^31 values a node, 1 GiB of
+ * decompressed buffers a message and 1 GiB a dictionary.
  */
 enum arrow_msg arrow_ipc_message(struct arrow_ipc *a, const uint8_t *hdr, size_t hlen,
     const uint8_t *body, size_t blen);
