@@ -352,7 +352,8 @@ static void test_good_bounds_batch(struct arrow_ipc *a)
 	    strcmp(arrow_col_type(a, 4), "Timestamp(s, UTC)") == 0);
 }
 
-/* Each mutation of the good batch, refused with its message. */
+/* Each mutation of the good batch's buffers and values, refused with its
+ * message. */
 static void test_broken_batches(struct arrow_ipc *a)
 {
 	static const int32_t s_past[] = { 0, 1, 3, 7 }, s_down[] = { 0, 3, 1, 6 },
@@ -391,6 +392,11 @@ static void test_broken_batches(struct arrow_ipc *a)
 	good_batch(soffs_ok, loffs_ok, idx_ok, t_big);
 	CHECK("arrow: timestamp past int64 ns", refused(a, feed_batch(a, 3),
 	    "column 't': row 1: timestamp 9223372037 does not fit in 64-bit nanoseconds"));
+}
+
+/* Nodes and buffers missing or of the wrong size. */
+static void test_broken_nodes(struct arrow_ipc *a)
+{
 	good();
 	tm.nodes[0][0] = -1;
 	CHECK("arrow: negative node length", refused(a, feed_batch(a, 3),
@@ -482,6 +488,7 @@ static void test_bounds(void)
 	    "dictionary batch 9: the schema has no dictionary of that id"));
 	test_good_bounds_batch(a);
 	test_broken_batches(a);
+	test_broken_nodes(a);
 	test_cuts(a);
 	arrow_ipc_free(a);
 	a = arrow_ipc_new();
