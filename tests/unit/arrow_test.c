@@ -244,6 +244,14 @@ static void compressed_batch(int codec)
 	r = feed_batch(a, 300);
 	CHECK(codec ? "arrow: zstd claim too large" : "arrow: LZ4 claim too large",
 	    refused(a, r, "compressed buffer 4 claims 1099511627776 bytes uncompressed"));
+	/* A limit set lower. */
+	lie = 2400;
+	memcpy(tm.body + tm.bufs[4][0], &lie, 8);
+	arrow_ipc_set_limit(a, 4000);	/* buffer 1 takes 2400 of it */
+	r = feed_batch(a, 300);
+	CHECK(codec ? "arrow: zstd past a lower limit" : "arrow: LZ4 past a lower limit",
+	    refused(a, r, "compressed buffer 4 claims 2400 bytes uncompressed (the limit for a message is 4000)"));
+	arrow_ipc_set_limit(a, 0);
 	/* Garbage in place of the frame. */
 	lie = 2400;
 	memcpy(tm.body + tm.bufs[4][0], &lie, 8);
@@ -600,6 +608,7 @@ static void test_dicts(void)
 	static const int32_t o1[] = { 2, 3, 5 }, o2[] = { 0, 1 }, o3[] = { 4, 5 }, obad[] = { 0, 9 };
 	static const int64_t ev[] = { 10, 20 };
 	static const uint8_t ev_valid[] = { 0x01 };
+	static const int64_t big[300];
 	struct arrow_ipc *a = with_schema(dict_schema, 4);
 	CHECK("arrow: dictionary type names", strcmp(arrow_col_type(a, 0), "Dictionary(UInt16, Utf8)") == 0 &&
 	    strcmp(arrow_col_type(a, 1), "Dictionary(Int32, Int64)") == 0 &&
@@ -637,6 +646,16 @@ static void test_dicts(void)
 	buf(&tm, "", 0);
 	CHECK("arrow: an empty delta without offsets", feed_dict(a, 0, 0, 1) == ARROW_DICTIONARY &&
 	    dict_batch(a, 2) == ARROW_BATCH && str_is(arrow_column(a, 0), 0, "d"));
+	arrow_ipc_set_limit(a, 4096);
+	tb_init(&tm, 8);
+	node(&tm, 300, 0);
+	buf(&tm, "", 0);
+	buf(&tm, big, sizeof big);
+	CHECK("arrow: dictionaries within the limit", feed_dict(a, 300, 1, 0) == ARROW_DICTIONARY);
+	CHECK("arrow: dictionaries past the limit", refused(a, feed_dict(a, 300, 1, 1),
+	    "dictionary batch 1: the dictionaries would grow past 4096 bytes") &&
+	    dict_batch(a, 2) == ARROW_BATCH && arrow_i64(arrow_column(a, 1), 0) == 0);
+	arrow_ipc_set_limit(a, 0);
 	CHECK("arrow: replacement", send_strings(a, o3, 1, "....q", 0) == ARROW_DICTIONARY);
 	CHECK("arrow: past the replacement", refused(a, dict_batch(a, 1),
 	    "index 1 is outside dictionary 0's 1 values"));
