@@ -109,9 +109,9 @@ static int inflate_all(struct arrow_ipc *a, const char *what, int codec)
 		int64_t len = fb_ld64(b->p);
 		const uint8_t *src = b->p + 8;
 		size_t n = (size_t)b->n - 8;
-		if (len == -1) {
+		if (len == -1 || len == 0) {	/* stored as is; or empty */
 			b->p = src;
-			b->n = (int64_t)n;
+			b->n = len ? (int64_t)n : 0;
 			continue;
 		}
 		uint8_t *dst = a->inflated + at;

@@ -207,6 +207,7 @@ static void compressed_batch(int codec)
 		{ .name = "n", .type = TY_INT, .bits = 64, .sgn = 1 },
 		{ .name = "s", .type = TY_UTF8 },
 	};
+	static const uint8_t zero8[8];
 	int64_t vals[300];
 	int32_t offs[301];
 	char data[300 * 4];
@@ -223,7 +224,7 @@ static void compressed_batch(int codec)
 	buf(&tm, "", 0);
 	cbuf(&tm, vals, sizeof vals, 0);
 	node(&tm, 300, 0);
-	buf(&tm, "", 0);
+	buf(&tm, zero8, 8);	/* uncompressed length 0: empty, no frame */
 	cbuf(&tm, offs, sizeof offs, 1);	/* stored as is */
 	cbuf(&tm, data, sizeof data, 0);
 	const char *name = codec ? "arrow: zstd body" : "arrow: LZ4 frame body";
