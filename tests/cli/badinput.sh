@@ -453,7 +453,7 @@ t "span-fetch --otlp: protobuf that is not a ResourceSpans" 65 '' "$H" 'o-pbbad.
 for f in tests/fuzz/regress/*; do
 	case $f in
 	*.pftrace) set -- perfetto-inspect --records ;;
-	*.otlp | otlp-*) set -- span-fetch "-k --otlp" ;;
+	*.otlp | */otlp-*) set -- span-fetch "-k --otlp" ;;
 	*/jzip-*) set -- span-fetch "-k --jaeger" span-fetch "-k --zipkin" ;;
 	*) set -- async-match -k perfetto-encode -k ;;
 	esac
