@@ -18,6 +18,8 @@ need protobuf-compiler protoc
 need libxxhash-dev /usr/include/xxhash.h
 need libjson-c-dev /usr/include/json-c/json.h
 need zlib1g-dev /usr/include/zlib.h
+need liblz4-dev /usr/include/lz4frame.h
+need libzstd-dev /usr/include/zstd.h
 need libsqlite3-dev /usr/include/sqlite3.h
 need libpq-dev /usr/include/postgresql/libpq-fe.h
 need libnghttp2-dev /usr/include/nghttp2/nghttp2.h
