@@ -8,8 +8,12 @@
 //
 // node server.mjs --store FILE [--token T] [--port N] [--batch-rows N]
 //     [--misbehave drop|stall|error|corrupt-header|long-buffer] [--after N]
-//     [--bin DIR] [--tls-cert FILE --tls-key FILE]
-// prints the port it listens on (127.0.0.1) on a line of its own.
+//     [--bin DIR] [--no-dictionaries 1] [--tls-cert FILE --tls-key FILE]
+// prints the port it listens on (127.0.0.1) on a line of its own. --token:
+// the bearer token every call needs; --batch-rows: rows per record batch;
+// --misbehave: what to do after --after record batches of a span or trace
+// query; --bin: spanpipe's tools, which make the perfetto_trace_chunks
+// trace; --no-dictionaries: hydrate even under preserve_dictionary.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -405,7 +409,8 @@ function metadata(call) {
   for (const [k, v] of [['query_range_begin', b], ['query_range_end', e]]) {
     if (v) try { nsOf(v); } catch { throw new Status(grpc.status.INVALID_ARGUMENT, `Unable to parse ${k} as a rfc3339 datetime`); }
   }
-  return { range: b && e ? [nsOf(b), nsOf(e)] : null, dict: get('preserve_dictionary').toLowerCase() === 'true' };
+  return { range: b && e ? [nsOf(b), nsOf(e)] : null,
+    dict: !opt['no-dictionaries'] && get('preserve_dictionary').toLowerCase() === 'true' };
 }
 
 function getFlightInfo(call, cb) {
