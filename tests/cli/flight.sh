@@ -128,8 +128,8 @@ fl_run() {
 	for m in "drop 69 the server closed the connection" \
 	    "stall 69 no answer for 1 s" \
 	    "error 69 INTERNAL \(gRPC status 13\): injected failure after 2 batches" \
-	    "corrupt-header 65 DoGet message [0-9]+ of 'SELECT id" \
-	    "long-buffer 65 DoGet message [0-9]+ of 'SELECT id"; do
+	    "corrupt-header 65 DoGet message [0-9]+ of 'SELECT id.*message header" \
+	    "long-buffer 65 DoGet message [0-9]+ of 'SELECT id.*runs past the body"; do
 		set -- $m
 		mode=$1 want=$2
 		shift 2

@@ -425,6 +425,15 @@ function getFlightInfo(call, cb) {
   }
 }
 
+// A record batch header whose last buffer claims 4 KiB more than the body.
+function longBuffer(header) {
+  const msg = Message.decode(header); const rb = msg.header();
+  const bufs = rb.buffers.slice(); const last = bufs[bufs.length - 1];
+  bufs[bufs.length - 1] = new last.constructor(last.offset, last.length + 4096);
+  const forged = new rb.constructor(rb.length, rb.nodes, bufs, rb.compression, rb.variadicBufferCounts);
+  return Buffer.from(Message.encode(Message.from(forged, msg.bodyLength)));
+}
+
 function ticketSql(t) {
   let f = fields(t);
   if (String(f.get(1) || '').startsWith('type.googleapis.com/')) f = fields(f.get(2) || Buffer.alloc(0));
@@ -447,7 +456,7 @@ async function doGet(call) {
         if (bad === 'stall') return;
         if (bad === 'error') { call.emit('error', { code: grpc.status.INTERNAL, details: `injected failure after ${after} batches` }); return; }
         if (bad === 'corrupt-header') m.header = Buffer.from('\x10\x00\x00\x00garbage-not-a-flatbuffer');
-        if (bad === 'long-buffer') m.body = m.body.subarray(0, Math.max(0, m.body.length - 64));
+        if (bad === 'long-buffer') m.header = longBuffer(m.header);
       }
       if (m.type === 3) sent++;
       if (!call.write({ data_header: m.header, data_body: m.body })) await new Promise((r) => call.once('drain', r));
