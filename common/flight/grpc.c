@@ -31,7 +31,7 @@
 #include "base/util.h"
 #include "flight/grpc.h"
 
-#define STREAM_WINDOW (4 << 20)		/* unread bytes a call may hold */
+#define STREAM_WINDOW (1 << 20)		/* unread bytes a call may hold */
 #define CONN_WINDOW ((1 << 30) - 1)
 #define MAX_MESSAGE (256u << 20)	/* a longer one is refused */
 

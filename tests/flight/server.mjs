@@ -88,7 +88,8 @@ class Table {
   }
 }
 
-// Rows of one SQLite query, integers as text (JSON numbers lose precision).
+// Rows of one SQLite query, integers as text (JSON numbers lose precision;
+// ORDER BY names the table's columns, not the text ones).
 async function load(sql, table) {
   const p = spawn('sqlite3', ['-readonly', '-json', opt.store, sql], { stdio: ['ignore', 'pipe', 'inherit'] });
   for await (let line of createInterface({ input: p.stdout })) {
@@ -108,12 +109,12 @@ new Table({ process_id: 'str', exe: 'str', username: 'str', realname: 'str', com
 const streams = await load('SELECT stream_id, process_id, tags, thread_name, thread_id FROM streams ORDER BY stream_id',
   new Table({ stream_id: 'str', process_id: 'str', tags: 'str', thread_name: 'str', thread_id: 'str' }));
 const spans = await load(`SELECT stream_id, ${I('id')}, ${I('parent')}, depth, ${I('"begin"')}, ${I('"end"')},
-  name, target, filename, line FROM thread_spans ORDER BY stream_id, "begin", depth, "end" DESC, id`,
+  name, target, filename, line FROM thread_spans t ORDER BY t.stream_id, t."begin", t.depth, t."end" DESC, t.id`,
 new Table({ stream_id: 'str', id: 'i64', parent: 'i64', depth: 'u32', begin: 'i64', end: 'i64',
   name: 'str', target: 'str', filename: 'str', line: 'u32' }));
 const events = await load(`SELECT process_id, stream_id, ${I('time')}, event_type, ${I('span_id')},
-  ${I('parent_span_id')}, depth, name, target, filename, line FROM async_events
-  ORDER BY process_id, time, event_type, CASE WHEN event_type = 'begin' THEN depth ELSE -depth END, span_id`,
+  ${I('parent_span_id')}, depth, name, target, filename, line FROM async_events e
+  ORDER BY e.process_id, e.time, e.event_type, CASE WHEN e.event_type = 'begin' THEN e.depth ELSE -e.depth END, e.span_id`,
 new Table({ process_id: 'str', stream_id: 'str', time: 'i64', event_type: 'str', span_id: 'i64',
   parent_span_id: 'i64', depth: 'u32', name: 'str', target: 'str', filename: 'str', line: 'u32' }));
 
@@ -175,8 +176,46 @@ class Status extends Error {
 }
 const invalid = (msg) => new Status(grpc.status.INVALID_ARGUMENT, `error building dataframe: ${msg} (test service)`);
 
-// A column: name, kind (i64 ts u32 i32 str dict bin), values by row.
+// A column: name, kind (i64 ts u32 i32 str dict bin), values by row; or
+// column c of a table t, for the rows answer() gives it.
 function col(name, kind, get, nullable = true) { return { name, kind, get, nullable }; }
+function tcol(name, kind, t, c, nullable = true) { return { name, kind, t, c, nullable }; }
+
+// Rows [a, b) of a table column: a copy by row index, with no JS value
+// made per cell (int64s move as pairs of uint32s).
+function tableData(c, a, b, dict, id) {
+  const n = b - a; const rows = c.rows; const ok = c.t.ok[c.c]; const src = c.t.v[c.c];
+  const bm = new Uint8Array((n + 7) >> 3); let nullCount = 0;
+  for (let i = 0; i < n; i++) { if (ok[rows[a + i]]) bm[i >> 3] |= 1 << (i & 7); else nullCount++; }
+  const nullBitmap = nullCount ? bm : undefined;
+  if (c.kind === 'i64' || c.kind === 'ts') {
+    const data = new BigInt64Array(n); const d = new Uint32Array(data.buffer);
+    const s = new Uint32Array(src.buffer, src.byteOffset, src.length * 2);
+    for (let i = 0; i < n; i++) { const r = rows[a + i]; d[2 * i] = s[2 * r]; d[2 * i + 1] = s[2 * r + 1]; }
+    return makeData({ type: c.kind === 'ts' ? new TimestampNanosecond('+00:00') : new Int64(), length: n, nullCount, nullBitmap, data });
+  }
+  if (c.kind === 'u32') {
+    const data = new Uint32Array(n); for (let i = 0; i < n; i++) data[i] = src[rows[a + i]];
+    return makeData({ type: new Uint32(), length: n, nullCount, nullBitmap, data });
+  }
+  const vals = new Int32Array(n); for (let i = 0; i < n; i++) vals[i] = src[rows[a + i]];
+  return stringData(vals, n, nullCount, nullBitmap, dict, id);
+}
+
+// String indices (-1: null) as Utf8, or as Dictionary(Int32, Utf8) with
+// the batch's own dictionary (sent before the batch, as arrow-rs does).
+function stringData(vals, n, nullCount, nullBitmap, dict, id) {
+  if (!dict) return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, ...utf8Data(Array.from(vals, (v) => (v < 0 ? null : strings[v]))) });
+  const local = new Map(); const words = [];
+  const idx = Int32Array.from(vals, (v) => {
+    if (v < 0) return 0;
+    let k = local.get(v);
+    if (k === undefined) { k = words.length; local.set(v, k); words.push(strings[v]); }
+    return k;
+  });
+  const values = makeVector(makeData({ type: new Utf8(), length: words.length, nullCount: 0, ...utf8Data(words) }));
+  return makeData({ type: new Dictionary(new Utf8(), new Int32(), id), length: n, nullCount, nullBitmap, data: idx, dictionary: values });
+}
 
 function bitmap(n, isNull) {
   let nulls = 0; const bm = new Uint8Array((n + 7) >> 3);
@@ -193,6 +232,7 @@ function utf8Data(bufs) {
 
 // Arrow data of one column for rows [a, b) of an answer.
 function columnData(c, a, b, dict, id) {
+  if (c.t) return tableData(c, a, b, dict, id);
   const n = b - a; const vals = []; for (let r = a; r < b; r++) vals.push(c.get(r));
   const [nullCount, nullBitmap] = bitmap(n, (i) => vals[i] === null);
   switch (c.kind) {
@@ -206,15 +246,7 @@ function columnData(c, a, b, dict, id) {
     default: break;
   }
   // strings: vals are string indices (or null)
-  if (!dict) return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, ...utf8Data(vals.map((v) => (v === null ? null : strings[v]))) });
-  const local = new Map(); const words = [];
-  const idx = Int32Array.from(vals, (v) => {
-    if (v === null) return 0;
-    if (!local.has(v)) { local.set(v, words.length); words.push(strings[v]); }
-    return local.get(v);
-  });
-  const values = makeVector(makeData({ type: new Utf8(), length: words.length, nullCount: 0, ...utf8Data(words) }));
-  return makeData({ type: new Dictionary(new Utf8(), new Int32(), id), length: n, nullCount, nullBitmap, data: idx, dictionary: values });
+  return stringData(Int32Array.from(vals, (v) => (v === null ? -1 : v)), n, nullCount, nullBitmap, dict, id);
 }
 
 function fieldType(c, dict, id) {
@@ -280,20 +312,17 @@ function nsOf(text) {
 const timeLits = (sql) => [...sql.matchAll(/TIMESTAMP '([^']*)'/g)].map((m) => nsOf(m[1]));
 
 function rowsWhere(t, pred) { const rows = []; for (let r = 0; r < t.n; r++) if (pred(r)) rows.push(r); return rows; }
-const opt64 = (t, c) => (r) => (t.ok[c][r] ? t.v[c][r] : null);
-const optStr = (t, c) => (r) => (t.ok[c][r] ? t.v[c][r] : null);
-const optU32 = (t, c) => (r) => (t.ok[c][r] ? t.v[c][r] : null);
-
 function answer(rows, cols) {
-  return { n: rows.length, cols: cols.map((c) => ({ ...c, get: (i) => c.get(rows[i]) })) };
+  const r = Int32Array.from(rows);
+  return { n: r.length, cols: cols.map((c) => ({ ...c, rows: r })) };
 }
 
 function processAnswer(rows) {
-  const s = (c) => col(c, 'str', optStr(procs, c));
+  const s = (c) => tcol(c, 'str', procs, c);
   return answer(rows, [s('process_id'), s('exe'), s('username'), s('realname'), s('computer'), s('distro'),
-    s('cpu_brand'), col('tsc_frequency', 'i64', opt64(procs, 'tsc_frequency')),
-    col('start_time', 'ts', opt64(procs, 'start_time')), s('parent_process_id'),
-    col('properties', 'str', optStr(procs, 'properties'))]);
+    s('cpu_brand'), tcol('tsc_frequency', 'i64', procs, 'tsc_frequency'),
+    tcol('start_time', 'ts', procs, 'start_time'), s('parent_process_id'),
+    tcol('properties', 'str', procs, 'properties')]);
 }
 
 const isCpu = (r) => streams.ok.tags[r] && str(streams.v.tags[r]).split(/[ ,\t]+/).includes('cpu');
@@ -326,8 +355,8 @@ function run(sql, md) {
   if ((m = new RegExp(`FROM blocks WHERE process_id = ${LIT} AND array_has\\("streams.tags", 'cpu'\\) GROUP BY`).exec(sql))) {
     const pid = stringIndex.get(unq(m[1]));
     const rows = rowsWhere(streams, (r) => streams.v.process_id[r] === pid && isCpu(r) && blocks.has(streams.v.stream_id[r]));
-    return answer(rows, [col('stream_id', 'str', (r) => streams.v.stream_id[r], false),
-      col('thread_name', 'dict', optStr(streams, 'thread_name')), col('thread_id', 'dict', optStr(streams, 'thread_id'))]);
+    return answer(rows, [tcol('stream_id', 'str', streams, 'stream_id', false),
+      tcol('thread_name', 'dict', streams, 'thread_name'), tcol('thread_id', 'dict', streams, 'thread_id')]);
   }
   if ((m = new RegExp(`SELECT min\\(begin_time\\) AS "begin", max\\(end_time\\) AS "end" FROM blocks WHERE process_id = ${LIT}`).exec(sql))) {
     const [lo, hi] = lifetime(stringIndex.get(unq(m[1])));
@@ -339,11 +368,11 @@ function run(sql, md) {
     const [a, b] = spanRows.get(stringIndex.get(unq(m[1]))) || [0, 0];
     const rows = []; for (let r = a; r < b; r++) if (spans.v.begin[r] <= hi && spans.v.end[r] >= lo) rows.push(r);
     const t = spans;
-    return answer(rows, [col('id', 'i64', opt64(t, 'id'), false), col('parent', 'i64', opt64(t, 'parent')),
-      col('depth', 'u32', optU32(t, 'depth'), false), col('begin', 'ts', opt64(t, 'begin'), false),
-      col('end', 'ts', opt64(t, 'end'), false), col('name', 'dict', optStr(t, 'name'), false),
-      col('target', 'dict', optStr(t, 'target')), col('filename', 'dict', optStr(t, 'filename')),
-      col('line', 'u32', optU32(t, 'line'))]);
+    return answer(rows, [tcol('id', 'i64', t, 'id', false), tcol('parent', 'i64', t, 'parent'),
+      tcol('depth', 'u32', t, 'depth', false), tcol('begin', 'ts', t, 'begin', false),
+      tcol('end', 'ts', t, 'end', false), tcol('name', 'dict', t, 'name', false),
+      tcol('target', 'dict', t, 'target'), tcol('filename', 'dict', t, 'filename'),
+      tcol('line', 'u32', t, 'line')]);
   }
   if ((m = new RegExp(`FROM view_instance\\('async_events', ${LIT}\\) e WHERE \\(time BETWEEN`).exec(sql))) {
     const [lo, hi] = timeLits(sql);
@@ -353,11 +382,11 @@ function run(sql, md) {
       const x = t.v.time[r]; const begin = str(t.v.event_type[r]) === 'begin';
       if ((x >= lo && x <= hi) || (x < lo && begin && !(minEnd[r] < lo)) || (x > hi && !begin && !(maxBegin[r] > hi))) rows.push(r);
     }
-    return answer(rows, [col('stream_id', 'dict', optStr(t, 'stream_id'), false), col('time', 'ts', opt64(t, 'time'), false),
-      col('event_type', 'dict', optStr(t, 'event_type'), false), col('span_id', 'i64', opt64(t, 'span_id'), false),
-      col('parent_span_id', 'i64', opt64(t, 'parent_span_id')), col('depth', 'u32', optU32(t, 'depth'), false),
-      col('name', 'dict', optStr(t, 'name'), false), col('target', 'dict', optStr(t, 'target')),
-      col('filename', 'dict', optStr(t, 'filename')), col('line', 'u32', optU32(t, 'line'))]);
+    return answer(rows, [tcol('stream_id', 'dict', t, 'stream_id', false), tcol('time', 'ts', t, 'time', false),
+      tcol('event_type', 'dict', t, 'event_type', false), tcol('span_id', 'i64', t, 'span_id', false),
+      tcol('parent_span_id', 'i64', t, 'parent_span_id'), tcol('depth', 'u32', t, 'depth', false),
+      tcol('name', 'dict', t, 'name', false), tcol('target', 'dict', t, 'target'),
+      tcol('filename', 'dict', t, 'filename'), tcol('line', 'u32', t, 'line')]);
   }
   if ((m = new RegExp(`FROM perfetto_trace_chunks\\(${LIT}, '(thread|async|both)', TIMESTAMP '([^']*)', TIMESTAMP '([^']*)'\\)`).exec(sql))) {
     return { trace: { pid: unq(m[1]), spans: m[2], begin: m[3], end: m[4] } };
