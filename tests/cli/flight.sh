@@ -42,7 +42,7 @@ fl_same() {
 	shift
 	$F --db "$FL_URI" "$@" >"$T/fl.csv" 2>"$T/fl.err"
 	st=$?
-	$F --db "$T/fl.db" "$@" >"$T/sq.csv" 2>"$T/sq.err"
+	$F --db "$FL_DB" "$@" >"$T/sq.csv" 2>"$T/sq.err"
 	if [ "$st" != 0 ] || [ -s "$T/fl.err" ] || [ -s "$T/sq.err" ]; then
 		fail "$name" "exit status $st" "$(head -c 300 "$T/fl.err" "$T/sq.err")"
 	elif ! grep -Eq '^(slice|async_begin|async_end),' "$T/fl.csv"; then
@@ -52,9 +52,38 @@ fl_same() {
 	fi
 }
 
+# The fixture store of span-fetch.sh (threads sharing an id, nameless
+# threads, orphan and unfinished async spans, ties), its process ids made
+# UUIDs, over the whole process and ranges that cut it.
+fl_fixture() {
+	FL_DB=$T/fx.db
+	rm -f "$FL_DB"
+	sqlite3 "$FL_DB" <sql/store-sqlite.sql && sqlite3 "$FL_DB" <tests/data/fetch-fixture.sql || return
+	u1=11111111-1111-4111-8111-111111111111 u2=22222222-2222-4222-8222-222222222222
+	for tb in processes streams async_events; do
+		sqlite3 "$FL_DB" "UPDATE $tb SET process_id = CASE process_id WHEN 'p1' THEN '$u1' ELSE '$u2' END"
+	done
+	sqlite3 "$FL_DB" "UPDATE processes SET parent_process_id = '$u1' WHERE parent_process_id = 'p1'"
+	fl_start "flight: fixture" "$FL_DB" --batch-rows 2 || return
+	for s in thread async both; do
+		fl_same "flight: fixture, --spans $s" -p $u1 --spans $s
+	done
+	fl_same "flight: fixture, other process" -p $u2
+	fl_same "flight: fixture, range inside spans" -p $u1 --start-time 1600 --end-time 2100
+	fl_same "flight: fixture, range from a time on" -p $u1 --start-time 4600
+	fl_same "flight: fixture, range up to a time" -p $u1 --end-time 1000
+	fl_same "flight: fixture, range before everything" -p $u1 --end-time 1969-12-31T23:00:00Z
+	fl_same "flight: fixture, range after everything" -p $u1 --start-time 2000-01-01T00:00:00Z
+	$F --db "$FL_URI" -l >"$T/fl.csv" 2>&1
+	$F --db "$FL_DB" -l | sed 's/""thread_spans"":[0-9]*,""async_events"":[0-9]*,//' >"$T/sq.csv"
+	same "flight: fixture, --list-processes" "$T/fl.csv" "$T/sq.csv"
+	fl_stop
+}
+
 fl_run() {
+	FL_DB=$T/fl.db
 	"$BIN/span-gen" --db "$T/fl.db" --seed 7 --processes 2 --threads 3 \
-	    --spans 3000 --async 400 --no-progress 2>"$T/gen.err" ||
+	    --spans 6000 --async 1500 --no-progress 2>"$T/gen.err" ||
 		{ fail "flight: span-gen" "$(cat "$T/gen.err")"; return; }
 	fl_start flight "$T/fl.db" --token s3cret --batch-rows 37 --bin "$BIN" || return
 	export SPANPIPE_TOKEN=s3cret
@@ -147,5 +176,6 @@ fl_run() {
 	done
 	unset SPANPIPE_TOKEN
 }
+fl_fixture
 fl_run
 fl_stop
