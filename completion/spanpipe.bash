@@ -6,7 +6,7 @@ _spanpipe()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-o|--output|--db)
+	-o|--output|--db|--token-file)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;
