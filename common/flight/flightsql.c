@@ -1,4 +1,5 @@
 /* FlightSQL queries: see flightsql.h. */
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -95,6 +96,14 @@ flightsql_open(const char *uri, const char *token, int timeout_s)
 	int tls;
 
 	parse_uri(uri, &host, &port, &tls);
+	/*
+	 * Each message (about 2 MB) is allocated and freed in turn: with a
+	 * fixed mmap threshold glibc gives such blocks back at once, where its
+	 * sliding one would let the heap grow with the length of the run.
+	 */
+#ifdef M_MMAP_THRESHOLD
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
+#endif
 	f->uri = xstrdup(uri);
 	if (token) {
 		f->auth = xmalloc(strlen(token) + 8);

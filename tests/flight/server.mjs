@@ -131,15 +131,18 @@ function ranges(t, col) {
 const spanRows = ranges(spans, 'stream_id');
 const eventRows = ranges(events, 'process_id');
 
-// For each async event: the earliest end and the latest begin of its span.
+// For each async event: is it a begin; the earliest end and the latest
+// begin of its span.
 const BIG = (1n << 63n) - 1n;
+const beginIdx = stringIndex.get('begin');
+const isBegin = Uint8Array.from(events.v.event_type.subarray(0, events.n), (v) => (v === beginIdx ? 1 : 0));
 const minEnd = new BigInt64Array(events.n);
 const maxBegin = new BigInt64Array(events.n);
 {
   const lo = new Map(); const hi = new Map();
   for (let r = 0; r < events.n; r++) {
     const k = `${events.v.process_id[r]}/${events.v.span_id[r]}`; const t = events.v.time[r];
-    if (str(events.v.event_type[r]) === 'end') { if (!lo.has(k) || t < lo.get(k)) lo.set(k, t); }
+    if (!isBegin[r]) { if (!lo.has(k) || t < lo.get(k)) lo.set(k, t); }
     else if (!hi.has(k) || t > hi.get(k)) hi.set(k, t);
   }
   for (let r = 0; r < events.n; r++) {
@@ -204,15 +207,23 @@ function tableData(c, a, b, dict, id) {
 
 // String indices (-1: null) as Utf8, or as Dictionary(Int32, Utf8) with
 // the batch's own dictionary (sent before the batch, as arrow-rs does).
+// A string's slot in the batch dictionary is found through two arrays as
+// long as the string table, stamped with the batch's number.
+let slot = new Int32Array(0); let stamp = new Int32Array(0); let gen = 0;
 function stringData(vals, n, nullCount, nullBitmap, dict, id) {
-  if (!dict) return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, ...utf8Data(Array.from(vals, (v) => (v < 0 ? null : strings[v]))) });
-  const local = new Map(); const words = [];
-  const idx = Int32Array.from(vals, (v) => {
-    if (v < 0) return 0;
-    let k = local.get(v);
-    if (k === undefined) { k = words.length; local.set(v, k); words.push(strings[v]); }
-    return k;
-  });
+  if (!dict) {
+    const bufs = new Array(n); for (let i = 0; i < n; i++) bufs[i] = vals[i] < 0 ? null : strings[vals[i]];
+    return makeData({ type: new Utf8(), length: n, nullCount, nullBitmap, ...utf8Data(bufs) });
+  }
+  if (slot.length < strings.length) { slot = new Int32Array(strings.length); stamp = new Int32Array(strings.length); }
+  gen++;
+  const idx = new Int32Array(n); const words = [];
+  for (let i = 0; i < n; i++) {
+    const v = vals[i];
+    if (v < 0) continue;
+    if (stamp[v] !== gen) { stamp[v] = gen; slot[v] = words.length; words.push(strings[v]); }
+    idx[i] = slot[v];
+  }
   const values = makeVector(makeData({ type: new Utf8(), length: words.length, nullCount: 0, ...utf8Data(words) }));
   return makeData({ type: new Dictionary(new Utf8(), new Int32(), id), length: n, nullCount, nullBitmap, data: idx, dictionary: values });
 }
@@ -224,10 +235,12 @@ function bitmap(n, isNull) {
 }
 
 function utf8Data(bufs) {
-  const off = new Int32Array(bufs.length + 1); let n = 0;
-  bufs.forEach((b, i) => { off[i] = n; n += b ? b.length : 0; }); off[bufs.length] = n;
-  const data = new Uint8Array(n); bufs.forEach((b, i) => { if (b) data.set(b, off[i]); });
-  return { valueOffsets: off, data };
+  const m = bufs.length; const off = new Int32Array(m + 1); let n = 0;
+  for (let i = 0; i < m; i++) { off[i] = n; if (bufs[i]) n += bufs[i].length; }
+  off[m] = n;
+  const data = Buffer.allocUnsafe(n);
+  for (let i = 0; i < m; i++) if (bufs[i]) bufs[i].copy(data, off[i]);
+  return { valueOffsets: off, data: new Uint8Array(data.buffer, data.byteOffset, n) };
 }
 
 // Arrow data of one column for rows [a, b) of an answer.
@@ -379,7 +392,7 @@ function run(sql, md) {
     const [a, b] = eventRows.get(stringIndex.get(unq(m[1]))) || [0, 0];
     const t = events; const rows = [];
     for (let r = a; r < b; r++) {
-      const x = t.v.time[r]; const begin = str(t.v.event_type[r]) === 'begin';
+      const x = t.v.time[r]; const begin = isBegin[r];
       if ((x >= lo && x <= hi) || (x < lo && begin && !(minEnd[r] < lo)) || (x > hi && !begin && !(maxBegin[r] > hi))) rows.push(r);
     }
     return answer(rows, [tcol('stream_id', 'dict', t, 'stream_id', false), tcol('time', 'ts', t, 'time', false),
@@ -501,6 +514,7 @@ server.addService(pkg.arrow.flight.protocol.FlightService.service, { GetFlightIn
 const creds = opt['tls-cert']
   ? grpc.ServerCredentials.createSsl(null, [{ cert_chain: readFileSync(opt['tls-cert']), private_key: readFileSync(opt['tls-key']) }])
   : grpc.ServerCredentials.createInsecure();
+process.on('SIGTERM', () => process.exit(0));
 server.bindAsync(`127.0.0.1:${opt.port}`, creds, (err, port) => {
   if (err) { console.error(`server.mjs: ${err.message}`); process.exit(69); }
   console.log(port);
