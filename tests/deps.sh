@@ -24,6 +24,7 @@ need libsqlite3-dev /usr/include/sqlite3.h
 need libpq-dev /usr/include/postgresql/libpq-fe.h
 need libnghttp2-dev /usr/include/nghttp2/nghttp2.h
 need libssl-dev /usr/include/openssl/ssl.h
+need openssl openssl
 need sqlite3 sqlite3
 need postgresql /usr/lib/postgresql
 need mandoc mandoc

@@ -22,6 +22,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <arpa/inet.h>
 
 #include <nghttp2/nghttp2.h>
 #include <openssl/err.h>
@@ -401,6 +402,7 @@ static void
 tls_start(struct grpc_conn *c, const char *host)
 {
 	static const unsigned char alpn[] = "\x02h2";
+	unsigned char addr[16];
 	const unsigned char *proto = NULL;
 	unsigned plen = 0;
 	int r;
@@ -413,8 +415,14 @@ tls_start(struct grpc_conn *c, const char *host)
 	SSL_CTX_set_alpn_protos(c->ctx, alpn, sizeof(alpn) - 1);
 	c->ssl = SSL_new(c->ctx);
 	SSL_set_fd(c->ssl, c->fd);
-	SSL_set_tlsext_host_name(c->ssl, host);
-	SSL_set1_host(c->ssl, host);
+	if (inet_pton(AF_INET, host, addr) == 1
+	    || inet_pton(AF_INET6, host, addr) == 1) {
+		/* an address: checked against the certificate's IP names */
+		X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(c->ssl), host);
+	} else {
+		SSL_set_tlsext_host_name(c->ssl, host);
+		SSL_set1_host(c->ssl, host);
+	}
 	while ((r = SSL_connect(c->ssl)) != 1) {
 		int e = SSL_get_error(c->ssl, r);
 

@@ -174,8 +174,33 @@ fl_run() {
 		check "flight: $mode: what came before is a valid record stream" fl_valid "$T/bad.csv" 1
 		fl_stop
 	done
+	fl_tls
 	unset SPANPIPE_TOKEN
 }
+# TLS (grpc+tls://) with a certificate made here: trusted through
+# SSL_CERT_FILE, checked against the host name or address; refused when
+# untrusted; a TLS client at a plaintext service and the other way round.
+fl_tls() {
+	if ! openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/key.pem" -out "$T/cert.pem" \
+	    -days 2 -subj /CN=localhost -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" >"$T/ssl.log" 2>&1; then
+		skip "flight: TLS" "openssl cannot make a certificate: $(tail -n 1 "$T/ssl.log")"
+		return
+	fi
+	fl_start "flight: TLS" "$FL_DB" --token s3cret --tls-cert "$T/cert.pem" --tls-key "$T/key.pem" || return
+	port=${FL_URI##*:}
+	FL_URI=grpc+tls://localhost:$port
+	export SSL_CERT_FILE="$T/cert.pem"
+	fl_same "flight: grpc+tls://localhost equals SQLite" -p "$pid"
+	FL_URI=https://127.0.0.1:$port
+	fl_same "flight: https://127.0.0.1 equals SQLite" -p "$pid" --spans thread
+	unset SSL_CERT_FILE
+	t "flight: TLS, an untrusted certificate" 69 '' '' "grpc\+tls://localhost:$port: TLS handshake failed: certificate: self-signed certificate" -- $F --db "grpc+tls://localhost:$port" -l
+	t "flight: plaintext to a TLS service" 69 '' '' "grpc://localhost:$port: the server closed the connection" -- $F --db "grpc://localhost:$port" --timeout 5 -l
+	fl_start "flight: plaintext" "$FL_DB" --token s3cret || return
+	t "flight: TLS to a plaintext service" 69 '' '' 'TLS handshake failed' -- $F --db "grpc+tls://${FL_URI#grpc://}" --timeout 5 -l
+	fl_stop
+}
+
 fl_fixture
 fl_run
 fl_stop
