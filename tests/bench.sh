@@ -42,10 +42,12 @@ if [ "$BIG" = --big ]; then
 	awk -v n=10000000 -f tests/bench/w1.awk >"$W/w1big.csv"
 fi
 # W2 and a 1,000,000-span store from the FlightSQL test service
-# (tests/flight/server.mjs, Node.js) on loopback, when node is here:
+# (tests/flight/server.mjs, Node.js) on loopback, when node is here, in
+# batches of 8192 rows as DataFusion makes them (the service splits only
+# those over 2 MB);
 # flight_start NAME STORE starts one and prints its URI.
 flight_start() {
-	node tests/flight/server.mjs --store "$2" --token bench --batch-rows 32768 >"$W/$1.port" 2>"$W/$1.log" &
+	node tests/flight/server.mjs --store "$2" --token bench --batch-rows 8192 >"$W/$1.port" 2>"$W/$1.log" &
 	echo $! >"$W/$1.pid"
 	while [ ! -s "$W/$1.port" ] && kill -0 $! 2>/dev/null; do sleep 0.2; done
 	[ -s "$W/$1.port" ] || { cat "$W/$1.log" >&2; exit 1; }
