@@ -23,7 +23,8 @@ deps:
 	@sh tests/deps.sh
 
 # proto/*.proto are compiled here; the generated code is never committed.
-$(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: proto/%.proto
+# deps first, even under -j: the build needs protoc-c and the headers
+$(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: proto/%.proto | deps
 	@mkdir -p $(BUILD)/proto
 	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $<
 
