@@ -48,10 +48,11 @@ static void put_bit(uint8_t *bits, int64_t i, int v)
 static int64_t bytes_after(const struct arrow_dict *d, int64_t old, const struct arrow_array *x)
 {
 	int64_t len = old + x->length;
-	int64_t n = 2 * bitmap_bytes(len) + len * x->width + 8 * (len + 1);
-	if (x->kind == ARROW_K_STRING || x->kind == ARROW_K_BINARY) {
+	int64_t n = 2 * bitmap_bytes(len) + len * x->width + 8 * (len + 1) +
+	    (old ? d->ndata : 0);
+	if ((x->kind == ARROW_K_STRING || x->kind == ARROW_K_BINARY) && x->length > 0) {
 		int w = x->large ? 8 : 4;
-		n += (old ? d->ndata : 0) + arrow_ld(x->offsets + x->length * w, w, 1) -
+		n += arrow_ld(x->offsets + x->length * w, w, 1) -
 		    arrow_ld(x->offsets, w, 1);
 	}
 	return n;

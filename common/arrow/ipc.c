@@ -101,6 +101,46 @@ enum arrow_msg arrow_ipc_message(struct arrow_ipc *a, const uint8_t *hdr, size_t
 	return dispatch(a, type, &h, body, blen);
 }
 
+static uint32_t ld32(const uint8_t *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	    (uint32_t)p[3] << 24;
+}
+
+int arrow_ipc_next(const uint8_t *buf, size_t n, size_t *pos, const uint8_t **hdr,
+    size_t *hlen, const uint8_t **body, size_t *blen)
+{
+	size_t p = *pos;
+	if (p >= n)
+		return 0;
+	if (n - p < 4)
+		return -1;
+	uint32_t len = ld32(buf + p);
+	p += 4;
+	if (len == 0xFFFFFFFF) {
+		if (n - p < 4)
+			return -1;
+		len = ld32(buf + p);
+		p += 4;
+	}
+	if (len == 0)
+		return 0;
+	if (len > n - p)
+		return -1;
+	struct fb b = { buf + p, len };
+	struct fbt m;
+	int64_t blength;
+	if (fb_root(&b, &m) < 0 || fb_i64(&m, 3, 0, &blength) < 0 || blength < 0 ||
+	    (uint64_t)blength > n - p - len)
+		return -1;
+	*hdr = buf + p;
+	*hlen = len;
+	*body = buf + p + len;
+	*blen = (size_t)blength;
+	*pos = p + len + (size_t)blength;
+	return 1;
+}
+
 int arrow_ncols(const struct arrow_ipc *a)
 {
 	return a->ncols;

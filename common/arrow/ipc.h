@@ -33,12 +33,26 @@ void arrow_ipc_free(struct arrow_ipc *a);
  * dictionaries are copied (they outlive their message). On ARROW_ERROR
  * arrow_ipc_error() says what and where ("column 'name': type Utf8View is
  * not supported", "record batch: buffer 3 (offset 64, length 4096) runs past
- * the body's 1024 bytes"); the stream's schema and dictionaries stay as they
- * were, the current batch is gone (arrow_nrows() is 0).
+ * the body's 1024 bytes"). Whatever the message, the previous batch is
+ * gone (arrow_nrows() is 0 until the next ARROW_BATCH). A refused
+ * DictionaryBatch or RecordBatch leaves the schema and the dictionaries as
+ * they were; a refused Schema leaves none (arrow_ncols() is 0). Limits: a
+ * schema of 4096 fields, lists 32 deep, 2^31 values a node, 1 GiB of
+ * decompressed buffers a message and 1 GiB a dictionary.
  */
 enum arrow_msg arrow_ipc_message(struct arrow_ipc *a, const uint8_t *hdr, size_t hlen,
     const uint8_t *body, size_t blen);
 const char *arrow_ipc_error(const struct arrow_ipc *a);
+/*
+ * The encapsulated form (an IPC stream file, FlightInfo.schema): the message
+ * at *pos of buf, as 0xFFFFFFFF (optional), an int32 header length, the
+ * header, then the body of the header's bodyLength. Gives 1 and moves *pos
+ * past it; 0 at the end (end of buf, or the zero length that ends a
+ * stream); -1 when the message is cut short or its header is not a
+ * readable Message.
+ */
+int arrow_ipc_next(const uint8_t *buf, size_t n, size_t *pos, const uint8_t **hdr,
+    size_t *hlen, const uint8_t **body, size_t *blen);
 
 int arrow_ncols(const struct arrow_ipc *a);			/* of the schema */
 const char *arrow_col_name(const struct arrow_ipc *a, int col);
