@@ -262,6 +262,27 @@ fsql_start(struct flightsql *f, const char *sql, int ranged, int64_t begin,
 	return q;
 }
 
+enum arrow_msg
+flightdata_read(struct arrow_ipc *a, const uint8_t *msg, size_t len,
+    void *fdp)
+{
+	Arrow__Flight__Protocol__FlightData **fd = fdp;
+
+	*fd = arrow__flight__protocol__flight_data__unpack(NULL, len, msg);
+	if (!*fd)
+		return ARROW_ERROR;
+	return arrow_ipc_message(a, (*fd)->data_header.data,
+	    (*fd)->data_header.len, (*fd)->data_body.data,
+	    (*fd)->data_body.len);
+}
+
+void
+flightdata_free(void *fd)
+{
+	if (fd)
+		arrow__flight__protocol__flight_data__free_unpacked(fd, NULL);
+}
+
 int
 fsql_next(struct fsql_query *q)
 {
@@ -283,17 +304,11 @@ fsql_next(struct fsql_query *q)
 		q->nmsg++;
 		snprintf(call, sizeof(call), "DoGet message %ld", q->nmsg);
 		set_where(q, call);
-		q->fd = arrow__flight__protocol__flight_data__unpack(NULL, len,
-		    msg);
-		if (!q->fd)
-			die(EX_DATAERR, "%s: %s: not a FlightData message",
-			    q->f->uri, q->where);
-		m = arrow_ipc_message(q->a, q->fd->data_header.data,
-		    q->fd->data_header.len, q->fd->data_body.data,
-		    q->fd->data_body.len);
+		m = flightdata_read(q->a, msg, len, &q->fd);
 		if (m == ARROW_ERROR)
 			die(EX_DATAERR, "%s: %s: %s", q->f->uri, q->where,
-			    arrow_ipc_error(q->a));
+			    q->fd ? arrow_ipc_error(q->a)
+			    : "not a FlightData message");
 		if (m == ARROW_BATCH)
 			return 1;
 	}

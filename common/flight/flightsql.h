@@ -48,4 +48,13 @@ struct arrow_ipc *fsql_arrow(struct fsql_query *q);
 const char *fsql_where(struct fsql_query *q);
 void fsql_free(struct fsql_query *q);
 
+/*
+ * One FlightData message (protobuf) into the reader: *fd is the unpacked
+ * message (NULL when msg is not a FlightData), whose body the batch's
+ * cells point into; free it with flightdata_free after the batch.
+ */
+enum arrow_msg flightdata_read(struct arrow_ipc *a, const uint8_t *msg,
+    size_t len, void *fd);
+void flightdata_free(void *fd);
+
 #endif

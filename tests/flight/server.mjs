@@ -9,13 +9,17 @@
 // node server.mjs --store FILE [--token T] [--port N] [--batch-rows N]
 //     [--misbehave drop|stall|error|corrupt-header|long-buffer] [--after N]
 //     [--bin DIR] [--no-dictionaries 1] [--tls-cert FILE --tls-key FILE]
+//     [--dump-dir DIR]
 // prints the port it listens on (127.0.0.1) on a line of its own. --token:
 // the bearer token every call needs; --batch-rows: rows per record batch;
 // --misbehave: what to do after --after record batches of a span or trace
 // query; --bin: spanpipe's tools, which make the perfetto_trace_chunks
-// trace; --no-dictionaries: hydrate even under preserve_dictionary.
+// trace; --no-dictionaries: hydrate even under preserve_dictionary;
+// --dump-dir: each DoGet's answer also goes to a file there, as gRPC
+// frames of FlightData (the fuzz harness tests/fuzz/flightdata.c reads
+// those).
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -439,9 +443,20 @@ function fields(buf) {
   }
   return out;
 }
+function varint(v) {
+  const out = []; do { out.push((v & 127) | (v > 127 ? 128 : 0)); v >>>= 7; } while (v);
+  return out;
+}
 function bytesField(n, b) {
-  const len = []; let v = b.length; do { len.push((v & 127) | (v > 127 ? 128 : 0)); v >>>= 7; } while (v);
-  return Buffer.concat([Buffer.from([(n << 3) | 2, ...len]), b]);
+  return Buffer.concat([Buffer.from([...varint((n << 3) | 2), ...varint(b.length)]), b]);
+}
+
+// A FlightData as gRPC sends it: flag, big-endian length, protobuf.
+let dumps = 0;
+function frame(m) {
+  const pb = Buffer.concat([bytesField(2, m.header), bytesField(1000, m.body)]);
+  const h = Buffer.alloc(5); h.writeUInt32BE(pb.length, 1);
+  return Buffer.concat([h, pb]);
 }
 
 function metadata(call) {
@@ -492,6 +507,7 @@ async function doGet(call) {
     let ans = run(sql, md);
     if (ans.trace) ans = traceAnswer(ans.trace);
     const bad = misbehave && /view_instance|perfetto_trace_chunks/.test(sql) ? misbehave : '';
+    const dump = opt['dump-dir'] ? [] : null;
     for (const m of messages(ans, md.dict)) {
       if (bad && m.type === 3 && sent === after) {
         if (bad === 'drop') { setTimeout(() => process.exit(3), 300); return; }
@@ -501,9 +517,11 @@ async function doGet(call) {
         if (bad === 'long-buffer') m.header = longBuffer(m.header);
       }
       if (m.type === 3) sent++;
+      if (dump) dump.push(frame(m));
       if (!call.write({ data_header: m.header, data_body: m.body })) await new Promise((r) => call.once('drain', r));
     }
     call.end();
+    if (dump) writeFileSync(path.join(opt['dump-dir'], `doget-${++dumps}.bin`), Buffer.concat(dump));
   } catch (e) {
     call.emit('error', { code: e.code ?? grpc.status.INTERNAL, details: e.details ?? String(e) });
   }
