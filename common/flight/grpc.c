@@ -224,11 +224,12 @@ ack_limit(const struct grpc_call *k)
 {
 	size_t have = k->len - k->off;
 	uint64_t start = k->received - have;
-	const uint8_t *p = k->buf + k->off;
+	const uint8_t *p;
 	uint32_t n;
 
 	if (have < 5)
 		return k->received;
+	p = k->buf + k->off;
 	n = (uint32_t)p[1] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 8
 	    | p[4];
 	return start + 5 + n < k->received ? start + 5 + n : k->received;
@@ -531,7 +532,6 @@ grpc_call(struct grpc_conn *c, const char *path, const struct grpc_md *md,
 	nv[n++] = (nghttp2_nv)NV("te", "trailers");
 	nv[n++] = (nghttp2_nv)NV("user-agent", "spanpipe/" VERSION);
 	for (size_t i = 0; i < nmd; i++)
-		nv = xreallocarray(nv, n + 1, sizeof(*nv)),
 		nv[n++] = (nghttp2_nv)NV(md[i].name, md[i].value);
 	k->c = c;
 	k->status = -1;
@@ -569,11 +569,12 @@ drop_taken(struct grpc_call *k)
 static int
 complete(const struct grpc_call *k, size_t *n)
 {
-	const uint8_t *p = k->buf + k->off;
+	const uint8_t *p;
 	size_t have = k->len - k->off;
 
 	if (have < 5)
 		return 0;
+	p = k->buf + k->off;
 	*n = (size_t)p[1] << 24 | (size_t)p[2] << 16 | (size_t)p[3] << 8
 	    | p[4];
 	if (*n > MAX_MESSAGE)

@@ -20,7 +20,7 @@ CLANG=${CLANG:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -O1 -g -fno-omit-frame-pointer $SAN"
 CPPFLAGS="${FUZZ_CPPFLAGS:--D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/postgresql} -Icommon -I$B/proto"
-LIBS=${FUZZ_LIBS:--lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -llz4 -lzstd -lm -pthread}
+LIBS=${FUZZ_LIBS:--lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -llz4 -lzstd -lnghttp2 -lssl -lcrypto -lm -pthread}
 SHARED=${SHARED:-$top/../shared}
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
@@ -108,16 +108,20 @@ for h in $HARNESSES; do
 			for t in processes streams async_events; do
 				sqlite3 "$db" "UPDATE $t SET process_id = '$u' WHERE process_id = 'p1'"
 			done
+			: >"$B/seeds/port"
 			node tests/flight/server.mjs --store "$db" --batch-rows 3 --bin "$B" \
-			    --dump-dir "$B/seeds/$h" >"$B/seeds/port" 2>/dev/null &
+			    --dump-dir "$B/seeds/$h" >"$B/seeds/port" 2>"$B/seeds/server.log" &
 			sp=$!
-			while [ ! -s "$B/seeds/port" ] && kill -0 $sp 2>/dev/null; do sleep 0.2; done
+			for i in $(seq 1 100); do
+				[ -s "$B/seeds/port" ] && break
+				sleep 0.2
+			done
 			uri=grpc://127.0.0.1:$(cat "$B/seeds/port")
-			"$B/span-fetch" --db "$uri" -l >/dev/null 2>&1
-			"$B/span-fetch" --db "$uri" -p $u >/dev/null 2>&1
-			"$B/span-fetch" --db "$uri" -p $u --server-trace >/dev/null 2>&1
+			"$B/span-fetch" --db "$uri" -l >/dev/null 2>&1 || true
+			"$B/span-fetch" --db "$uri" -p $u >/dev/null 2>&1 || true
+			"$B/span-fetch" --db "$uri" -p $u --server-trace >/dev/null 2>&1 || true
 			kill $sp
-			rm -f "$db" "$B/seeds/port"
+			rm -f "$db" "$B/seeds/port" "$B/seeds/server.log"
 		fi ;;
 	esac
 done
