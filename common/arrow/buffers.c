@@ -66,8 +66,8 @@ static const char *codec_name(int codec)
 	return codec == LZ4_FRAME ? "LZ4 frame" : "zstd";
 }
 
-/* Each compressed buffer's claimed size, into bufs[i].n; the total, each
- * rounded up to 8 bytes, bounded by ARROW_MAX_BYTES. */
+/* The total of the compressed buffers' claimed sizes, each rounded up to 8
+ * bytes, bounded by the reader's limit. */
 static int claimed(struct arrow_ipc *a, const char *what, int64_t *total)
 {
 	*total = 0;
@@ -81,10 +81,10 @@ static int claimed(struct arrow_ipc *a, const char *what, int64_t *total)
 		int64_t len = fb_ld64(b->p);
 		if (len == -1)
 			continue;
-		if (len < 0 || len > ARROW_MAX_BYTES - *total)
+		if (len < 0 || len > a->limit - *total)
 			return arrow_err(a, "%s: compressed buffer %u claims %lld bytes uncompressed "
 			    "(the limit for a message is %lld)", what, i, (long long)len,
-			    (long long)ARROW_MAX_BYTES);
+			    (long long)a->limit);
 		*total += (len + 7) & ~(int64_t)7;
 	}
 	return 0;
@@ -109,9 +109,9 @@ static int inflate_all(struct arrow_ipc *a, const char *what, int codec)
 		int64_t len = fb_ld64(b->p);
 		const uint8_t *src = b->p + 8;
 		size_t n = (size_t)b->n - 8;
-		if (len == -1) {
+		if (len == -1 || len == 0) {	/* stored as is; or empty */
 			b->p = src;
-			b->n = (int64_t)n;
+			b->n = len ? (int64_t)n : 0;
 			continue;
 		}
 		uint8_t *dst = a->inflated + at;

@@ -3,7 +3,8 @@
  * batch's column, then copied (a dictionary outlives its message) into
  * buffers of its own: a replacement starts them anew, a delta (isDelta)
  * appends. Offsets are kept as int64 from 0 whatever was sent, so a delta
- * of Utf8 appends by rebasing. A dictionary is bounded by ARROW_MAX_BYTES.
+ * of Utf8 appends by rebasing. The dictionaries together are bounded by
+ * the reader's limit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,12 +49,12 @@ static void put_bit(uint8_t *bits, int64_t i, int v)
 static int64_t bytes_after(const struct arrow_dict *d, int64_t old, const struct arrow_array *x)
 {
 	int64_t len = old + x->length;
-	int64_t n = 2 * bitmap_bytes(len) + len * x->width + 8 * (len + 1) +
-	    (old ? d->ndata : 0);
-	if ((x->kind == ARROW_K_STRING || x->kind == ARROW_K_BINARY) && x->length > 0) {
+	int64_t n = 2 * bitmap_bytes(len) + len * x->width;
+	if (x->kind == ARROW_K_STRING || x->kind == ARROW_K_BINARY) {
 		int w = x->large ? 8 : 4;
-		n += arrow_ld(x->offsets + x->length * w, w, 1) -
-		    arrow_ld(x->offsets, w, 1);
+		n += 8 * (len + 1) + (old ? d->ndata : 0);
+		if (x->length > 0)
+			n += arrow_ld(x->offsets + x->length * w, w, 1) - arrow_ld(x->offsets, w, 1);
 	}
 	return n;
 }
@@ -86,14 +87,14 @@ static void append(struct arrow_dict *d, int64_t at, const struct arrow_array *x
 	if (x->validity)
 		for (int64_t i = 0; i < x->length; i++)
 			d->nulls += !arrow_bit(x->validity, i);
-	d->offsets = grow(d->offsets, &d->cap_offsets, (size_t)(len + 1) * 8);
-	d->offsets[0] = 0;
 	switch (x->kind) {
 	case ARROW_K_BOOL:
 		d->values = grow(d->values, &d->cap_values, bits);
 		append_bits(d->values, at, x->values, x->length);
 		break;
 	case ARROW_K_STRING: case ARROW_K_BINARY:
+		d->offsets = grow(d->offsets, &d->cap_offsets, (size_t)(len + 1) * 8);
+		d->offsets[0] = 0;
 		if (x->length > 0)
 			append_var(d, at, x);
 		break;
@@ -145,9 +146,13 @@ int arrow_read_dict(struct arrow_ipc *a, const struct fbt *db, const uint8_t *bo
 		return arrow_err(a, "%s: %lld values in a batch of %lld rows", what,
 		    (long long)x.length, (long long)rb.length);
 	int64_t old = delta && d->loaded ? d->arr.length : 0;
-	if (bytes_after(d, old, &x) > ARROW_MAX_BYTES)
-		return arrow_err(a, "%s: the dictionary would grow past %lld bytes", what,
-		    (long long)ARROW_MAX_BYTES);
+	int64_t others = 0, after = bytes_after(d, old, &x);
+	for (int i = 0; i < a->ndicts; i++)
+		others += &a->dicts[i] == d ? 0 : a->dicts[i].bytes;
+	if (after > a->limit - others)
+		return arrow_err(a, "%s: the dictionaries would grow past %lld bytes", what,
+		    (long long)a->limit);
+	d->bytes = after;
 	if (!old) {
 		d->nulls = 0;
 		d->ndata = 0;

@@ -19,8 +19,9 @@ enum {				/* Schema.fbs, union Type */
 
 #define ARROW_MAX_FIELDS 4096	/* fields of a schema, nested ones included */
 #define ARROW_MAX_DEPTH 32	/* lists in lists */
-/* Bytes a message's compressed buffers may claim once decompressed, and a
- * dictionary may hold: a server cannot make the reader allocate more. */
+/* Bytes a message's compressed buffers may claim once decompressed, and
+ * the dictionaries may hold together: a server cannot make the reader
+ * allocate more, even with a small message that decompresses to much. */
 #define ARROW_MAX_BYTES ((int64_t)1 << 30)
 /* Values in a node: a Null column has no buffer to bound its length. */
 #define ARROW_MAX_ROWS ((int64_t)1 << 31)
@@ -66,6 +67,7 @@ struct arrow_dict {
 	uint8_t *validity, *values, *data;
 	int64_t *offsets;	/* always 64-bit, from 0 */
 	int64_t nulls;
+	int64_t bytes;		/* held, as bytes_after counts them */
 	size_t cap_validity, cap_values, cap_offsets, cap_data;
 	int64_t ndata;
 };
@@ -91,6 +93,7 @@ struct arrow_ipc {
 	uint8_t *inflated;
 	size_t cap_inflated;
 	void *lz4, *zstd;	/* decompression contexts, made when first needed */
+	int64_t limit;		/* ARROW_MAX_BYTES, or arrow_ipc_set_limit's */
 	char err[512];
 };
 

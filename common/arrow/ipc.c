@@ -24,7 +24,14 @@ int arrow_err(struct arrow_ipc *a, const char *fmt, ...)
 
 struct arrow_ipc *arrow_ipc_new(void)
 {
-	return xcalloc(1, sizeof(struct arrow_ipc));
+	struct arrow_ipc *a = xcalloc(1, sizeof(struct arrow_ipc));
+	a->limit = ARROW_MAX_BYTES;
+	return a;
+}
+
+void arrow_ipc_set_limit(struct arrow_ipc *a, int64_t bytes)
+{
+	a->limit = bytes > 0 && bytes < ARROW_MAX_BYTES ? bytes : ARROW_MAX_BYTES;
 }
 
 void arrow_ipc_free(struct arrow_ipc *a)

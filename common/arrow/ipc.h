@@ -24,6 +24,9 @@ enum arrow_kind { ARROW_K_NULL, ARROW_K_INT, ARROW_K_UINT, ARROW_K_FLOAT, ARROW_
 
 struct arrow_ipc *arrow_ipc_new(void);
 void arrow_ipc_free(struct arrow_ipc *a);
+/* The most bytes a message's buffers may claim once decompressed, and the
+ * dictionaries may hold together: 1 GiB, or less when set lower. */
+void arrow_ipc_set_limit(struct arrow_ipc *a, int64_t bytes);
 /*
  * One IPC message: hdr is FlightData.data_header (a flatbuffer Message, no
  * 0xFFFFFFFF continuation or length prefix), body is FlightData.data_body.
@@ -37,8 +40,8 @@ void arrow_ipc_free(struct arrow_ipc *a);
  * gone (arrow_nrows() is 0 until the next ARROW_BATCH). A refused
  * DictionaryBatch or RecordBatch leaves the schema and the dictionaries as
  * they were; a refused Schema leaves none (arrow_ncols() is 0). Limits: a
- * schema of 4096 fields, lists 32 deep, 2^31 values a node, 1 GiB of
- * decompressed buffers a message and 1 GiB a dictionary.
+ * schema of 4096 fields, lists 32 deep, 2^31 values a node, and the bytes
+ * of arrow_ipc_set_limit.
  */
 enum arrow_msg arrow_ipc_message(struct arrow_ipc *a, const uint8_t *hdr, size_t hlen,
     const uint8_t *body, size_t blen);

@@ -14,6 +14,7 @@ const require = createRequire(path.join(here, '../flight/package.json'));
 const A = require('apache-arrow');
 const {
 	Field, Schema, Struct, RecordBatch, Table, makeData, vectorFromArray, tableToIPC,
+	RecordBatchStreamWriter, CompressionType, compressionRegistry, Message,
 	Int8, Int16, Int32, Int64, Uint8, Uint16, Uint32, Uint64, Float32, Float64, Bool,
 	Utf8, LargeUtf8, Binary, LargeBinary, List, LargeList, Dictionary, Null, Type,
 	Utf8View, Float16, DateDay,
@@ -63,6 +64,63 @@ function fmt(type, v) {
 	throw new Error('no format for ' + type);
 }
 
+// --- zstd, as far as apache-arrow needs it to write compressed bodies --------
+// Node has no zstd: frames of raw and RLE blocks (RFC 8878, 3.1) are valid
+// zstd that libzstd reads, and a buffer of one repeated byte (a validity
+// bitmap, zeros) gets smaller, so apache-arrow keeps it compressed; other
+// buffers it stores as they are, behind the length -1.
+function zstdFrame(u8) {
+	const out = [0x28, 0xb5, 0x2f, 0xfd, 0xe0];	// magic; 8-byte size, single segment
+	const size = new DataView(new ArrayBuffer(8));
+	size.setBigUint64(0, BigInt(u8.length), true);
+	out.push(...new Uint8Array(size.buffer));
+	const max = 1 << 17;
+	for (let at = 0; at < u8.length || at === 0; at += max) {
+		const chunk = u8.subarray(at, at + max);
+		const last = at + max >= u8.length ? 1 : 0;
+		const rle = chunk.length > 0 && chunk.every((b) => b === chunk[0]);
+		const h = last | (rle ? 1 : 0) << 1 | chunk.length << 3;
+		out.push(h & 0xff, (h >> 8) & 0xff, (h >> 16) & 0xff);
+		if (rle)
+			out.push(chunk[0]);
+		else
+			out.push(...chunk);
+		if (u8.length === 0)
+			break;
+	}
+	return Uint8Array.from(out);
+}
+compressionRegistry.set(CompressionType.ZSTD, { encode: zstdFrame, decode: () => { throw new Error('no'); } });
+
+// apache-arrow 21.2.0 prefixes a compressed buffer with its compressed
+// length where the format wants the uncompressed one (fixed upstream in
+// apache/arrow-js#470). The prefix of each frame made above, set to the
+// frame's content size: the stream a correct writer gives.
+function fixPrefixes(u8) {
+	const dv = new DataView(u8.buffer, u8.byteOffset, u8.byteLength);
+	let p = 0;
+	while (p + 8 <= u8.length) {
+		let len = dv.getInt32(p, true);
+		p += 4;
+		if (len === -1) {
+			len = dv.getInt32(p, true);
+			p += 4;
+		}
+		if (len === 0)
+			break;
+		const m = Message.decode(u8.subarray(p, p + len));
+		p += len;
+		const rb = m.isDictionaryBatch() ? m.header().data : m.header();
+		for (const b of rb.buffers ?? []) {
+			const at = p + Number(b.offset);
+			if (Number(b.length) >= 8 && dv.getBigInt64(at, true) !== -1n)
+				dv.setBigInt64(at, dv.getBigInt64(at + 8 + 5, true), true);
+		}
+		p += Number(m.bodyLength);
+	}
+	return u8;
+}
+
 // --- building columns --------------------------------------------------------
 function bitmap(vals) {
 	const bm = new Uint8Array(Math.ceil(vals.length / 8));
@@ -101,7 +159,8 @@ function write(name, fields, batches) {
 			children: cols.map((c) => c.data) });
 		return new RecordBatch(schema, data);
 	});
-	const bytes = tableToIPC(new Table(schema, rbs), 'stream');
+	const table = new Table(schema, rbs);
+	const bytes = tableToIPC(table, 'stream');
 	let txt = 'schema' + fields.map((f) => ` ${f.name}:${f.shown}`).join('') + '\n';
 	for (const cols of batches) {
 		const len = cols[0].values.length;
@@ -111,7 +170,20 @@ function write(name, fields, batches) {
 	}
 	writeFileSync(path.join(dir, name + '.arrow'), bytes);
 	writeFileSync(path.join(dir, name + '.txt'), txt);
+	if (zstdCases.includes(name)) {
+		const z = RecordBatchStreamWriter.writeAll(table, { compressionType: CompressionType.ZSTD });
+		const zb = z.toUint8Array(true);
+		if (name === 'constant') {	// as 21.2.0 writes it: refused
+			writeFileSync(path.join(dir, 'refuse-zstd-prefix.arrow'), zb);
+			writeFileSync(path.join(dir, 'refuse-zstd-prefix.err'),
+				'record batch: buffer 1: zstd data does not decompress to the 17 bytes claimed\n');
+		}
+		writeFileSync(path.join(dir, name + '-zstd.arrow'), fixPrefixes(zb.slice()));
+		writeFileSync(path.join(dir, name + '-zstd.txt'), txt);
+	}
 }
+// Written twice: as is, and with zstd bodies.
+const zstdCases = ['strings', 'lists', 'dicts', 'many', 'micromegas', 'constant'];
 // One column from values; sliced when off is given.
 function col(type, vals, off, len) {
 	const d = build(type, vals);
@@ -298,6 +370,15 @@ function micromegas() {
 	write('micromegas', fields, batches);
 }
 
+// Buffers of one repeated byte, which the zstd above does make smaller.
+function constant() {
+	const fields = [f('z', new Int64(), 'Int64'), f('s', new Utf8(), 'Utf8'), f('b', new Bool(), 'Boolean')];
+	const n = 3000;
+	write('constant', fields, [[col(fields[0].type, Array(n).fill(0n)),
+		col(fields[1].type, Array.from({ length: n }, (_, i) => (i === 5 ? null : 'aaaa'))),
+		col(fields[2].type, Array.from({ length: n }, (_, i) => i !== 7))]]);
+}
+
 function bigStream() {
 	const ts = new TimestampNanosecond('+00:00');
 	const dict = new Dictionary(new Utf8(), new Int32(), 0);
@@ -327,5 +408,6 @@ function bigStream() {
 if (big)
 	bigStream();
 else
-	for (const c of [ints, floats, bools, strings, times, lists, dicts, many, micromegas, refusals])
+	for (const c of [ints, floats, bools, strings, times, lists, dicts, many, micromegas, constant,
+		refusals])
 		c();

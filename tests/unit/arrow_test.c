@@ -207,6 +207,7 @@ static void compressed_batch(int codec)
 		{ .name = "n", .type = TY_INT, .bits = 64, .sgn = 1 },
 		{ .name = "s", .type = TY_UTF8 },
 	};
+	static const uint8_t zero8[8];
 	int64_t vals[300];
 	int32_t offs[301];
 	char data[300 * 4];
@@ -223,7 +224,7 @@ static void compressed_batch(int codec)
 	buf(&tm, "", 0);
 	cbuf(&tm, vals, sizeof vals, 0);
 	node(&tm, 300, 0);
-	buf(&tm, "", 0);
+	buf(&tm, zero8, 8);	/* uncompressed length 0: empty, no frame */
 	cbuf(&tm, offs, sizeof offs, 1);	/* stored as is */
 	cbuf(&tm, data, sizeof data, 0);
 	const char *name = codec ? "arrow: zstd body" : "arrow: LZ4 frame body";
@@ -244,6 +245,14 @@ static void compressed_batch(int codec)
 	r = feed_batch(a, 300);
 	CHECK(codec ? "arrow: zstd claim too large" : "arrow: LZ4 claim too large",
 	    refused(a, r, "compressed buffer 4 claims 1099511627776 bytes uncompressed"));
+	/* A limit set lower. */
+	lie = 2400;
+	memcpy(tm.body + tm.bufs[4][0], &lie, 8);
+	arrow_ipc_set_limit(a, 4000);	/* buffer 1 takes 2400 of it */
+	r = feed_batch(a, 300);
+	CHECK(codec ? "arrow: zstd past a lower limit" : "arrow: LZ4 past a lower limit",
+	    refused(a, r, "compressed buffer 4 claims 2400 bytes uncompressed (the limit for a message is 4000)"));
+	arrow_ipc_set_limit(a, 0);
 	/* Garbage in place of the frame. */
 	lie = 2400;
 	memcpy(tm.body + tm.bufs[4][0], &lie, 8);
@@ -352,7 +361,8 @@ static void test_good_bounds_batch(struct arrow_ipc *a)
 	    strcmp(arrow_col_type(a, 4), "Timestamp(s, UTC)") == 0);
 }
 
-/* Each mutation of the good batch, refused with its message. */
+/* Each mutation of the good batch's buffers and values, refused with its
+ * message. */
 static void test_broken_batches(struct arrow_ipc *a)
 {
 	static const int32_t s_past[] = { 0, 1, 3, 7 }, s_down[] = { 0, 3, 1, 6 },
@@ -391,6 +401,11 @@ static void test_broken_batches(struct arrow_ipc *a)
 	good_batch(soffs_ok, loffs_ok, idx_ok, t_big);
 	CHECK("arrow: timestamp past int64 ns", refused(a, feed_batch(a, 3),
 	    "column 't': row 1: timestamp 9223372037 does not fit in 64-bit nanoseconds"));
+}
+
+/* Nodes and buffers missing or of the wrong size. */
+static void test_broken_nodes(struct arrow_ipc *a)
+{
 	good();
 	tm.nodes[0][0] = -1;
 	CHECK("arrow: negative node length", refused(a, feed_batch(a, 3),
@@ -482,6 +497,7 @@ static void test_bounds(void)
 	    "dictionary batch 9: the schema has no dictionary of that id"));
 	test_good_bounds_batch(a);
 	test_broken_batches(a);
+	test_broken_nodes(a);
 	test_cuts(a);
 	arrow_ipc_free(a);
 	a = arrow_ipc_new();
@@ -593,6 +609,7 @@ static void test_dicts(void)
 	static const int32_t o1[] = { 2, 3, 5 }, o2[] = { 0, 1 }, o3[] = { 4, 5 }, obad[] = { 0, 9 };
 	static const int64_t ev[] = { 10, 20 };
 	static const uint8_t ev_valid[] = { 0x01 };
+	static const int64_t big[300];
 	struct arrow_ipc *a = with_schema(dict_schema, 4);
 	CHECK("arrow: dictionary type names", strcmp(arrow_col_type(a, 0), "Dictionary(UInt16, Utf8)") == 0 &&
 	    strcmp(arrow_col_type(a, 1), "Dictionary(Int32, Int64)") == 0 &&
@@ -630,6 +647,16 @@ static void test_dicts(void)
 	buf(&tm, "", 0);
 	CHECK("arrow: an empty delta without offsets", feed_dict(a, 0, 0, 1) == ARROW_DICTIONARY &&
 	    dict_batch(a, 2) == ARROW_BATCH && str_is(arrow_column(a, 0), 0, "d"));
+	arrow_ipc_set_limit(a, 4096);
+	tb_init(&tm, 8);
+	node(&tm, 300, 0);
+	buf(&tm, "", 0);
+	buf(&tm, big, sizeof big);
+	CHECK("arrow: dictionaries within the limit", feed_dict(a, 300, 1, 0) == ARROW_DICTIONARY);
+	CHECK("arrow: dictionaries past the limit", refused(a, feed_dict(a, 300, 1, 1),
+	    "dictionary batch 1: the dictionaries would grow past 4096 bytes") &&
+	    dict_batch(a, 2) == ARROW_BATCH && arrow_i64(arrow_column(a, 1), 0) == 0);
+	arrow_ipc_set_limit(a, 0);
 	CHECK("arrow: replacement", send_strings(a, o3, 1, "....q", 0) == ARROW_DICTIONARY);
 	CHECK("arrow: past the replacement", refused(a, dict_batch(a, 1),
 	    "index 1 is outside dictionary 0's 1 values"));
