@@ -8,7 +8,7 @@ BUILD = build
 TOOLS = $(patsubst tools/%.c,%,$(wildcard tools/*.c))
 BINS = $(TOOLS:%=$(BUILD)/%)
 COMMON_SRC = $(wildcard common/*/*.c)
-PROTOS = perfetto_trace otlp_trace
+PROTOS = perfetto_trace otlp_trace flight
 COMMON_OBJ = $(COMMON_SRC:common/%.c=$(BUILD)/common/%.o) $(PROTOS:%=$(BUILD)/proto/%.pb-c.o)
 HDR = $(wildcard common/*/*.h) $(PROTOS:%=$(BUILD)/proto/%.pb-c.h)
 UNIT_SRC = $(wildcard tests/unit/*.c)
@@ -22,6 +22,7 @@ all: deps $(BINS)
 deps:
 	@sh tests/deps.sh
 
+# proto/*.proto are compiled here; the generated code is never committed.
 # deps first, even under -j: the build needs protoc-c and the headers
 $(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: proto/%.proto | deps
 	@mkdir -p $(BUILD)/proto

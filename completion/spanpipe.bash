@@ -6,7 +6,7 @@ _spanpipe()
 	cur=${COMP_WORDS[COMP_CWORD]}
 	prev=${COMP_WORDS[COMP_CWORD-1]}
 	case $prev in
-	-o|--output|--db|--chrome|--otlp|--jaeger|--zipkin)
+	-o|--output|--db|--token-file|--chrome|--otlp|--jaeger|--zipkin)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return
 		;;

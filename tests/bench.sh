@@ -15,7 +15,7 @@ cd "$top"
 B=build-bench
 RUNS=${RUNS:-5}
 W=${BENCH_DIR:-$(mktemp -d "${TMPDIR:-/tmp}/spanpipe-bench.XXXXXX")}
-trap 'rm -rf "$W"' EXIT
+trap 'for p in "$W"/*.pid; do [ -f "$p" ] && kill "$(cat "$p")" 2>/dev/null; done; rm -rf "$W"' EXIT
 make -s BUILD=$B CFLAGS="-std=c11 -O2 -g -Wall -Wextra" all >/dev/null
 cc -O2 -o $B/csvparse tests/bench/csvparse.c -lcsv
 
@@ -45,6 +45,29 @@ $B/span-gen --format chrome --processes 4 --threads 4 --spans $N >"$W/w4.json"
 if [ "$BIG" = --big ]; then
 	awk -v n=10000000 -f tests/bench/w1.awk >"$W/w1big.csv"
 fi
+# W2 and a 1,000,000-span store from the FlightSQL test service
+# (tests/flight/server.mjs, Node.js) on loopback, when node is here, in
+# batches of 8192 rows as DataFusion makes them (the service splits only
+# those over 2 MB);
+# flight_start NAME STORE starts one and prints its URI.
+flight_start() {
+	node tests/flight/server.mjs --store "$2" --token bench --batch-rows 8192 >"$W/$1.port" 2>"$W/$1.log" &
+	echo $! >"$W/$1.pid"
+	while [ ! -s "$W/$1.port" ] && kill -0 $! 2>/dev/null; do sleep 0.2; done
+	[ -s "$W/$1.port" ] || { cat "$W/$1.log" >&2; exit 1; }
+	echo "grpc://127.0.0.1:$(cat "$W/$1.port")"
+}
+FL=
+if command -v node >/dev/null 2>&1 && [ -d tests/flight/node_modules/apache-arrow ]; then
+	$B/span-gen -f --db "$W/m1.db" --threads 8 --spans 1000000 --async 250000 --open 1000 --no-progress
+	pid1=$($B/span-fetch --db "$W/m1.db" --list-processes | awk -F, 'NR == 2 { print $4 }')
+	FL=$(flight_start fl2 "$W/w2.db")
+	FL1=$(flight_start fl1 "$W/m1.db")
+	export SPANPIPE_TOKEN=bench
+	$B/span-fetch --db "$FL" -p "$pid" >"$W/w2f.csv"
+	cmp "$W/w2.csv" "$W/w2f.csv" || { echo "bench: W2 from the service differs from SQLite's" >&2; exit 1; }
+	$B/span-fetch --db "$W/m1.db" -p "$pid1" >"$W/m1.csv"
+fi
 
 # ---- the commands: NAME|COMMAND, one a line ----
 {
@@ -64,18 +87,28 @@ fi
 	echo "chrome4|$B/span-fetch --chrome $W/w4.json"
 	echo "pipe2|$B/span-fetch --db $W/w2.db -p $pid | $B/async-match 2>/dev/null | $B/perfetto-encode -o $W/o2p.pftrace"
 	[ "$BIG" = --big ] && echo "enc10|$B/perfetto-encode -o $W/o10.pftrace $W/w1big.csv"
+	if [ -n "$FL" ]; then
+		echo "flight2|$B/span-fetch --db $FL -p $pid"
+		echo "fetch1m|$B/span-fetch --db $W/m1.db -p $pid1"
+		echo "flight1m|$B/span-fetch --db $FL1 -p $pid1"
+	fi
 	true
 } >"$W/commands"
 
 : >"$W/times"
+: >"$W/srvcpu"
 round=0
 while [ $round -lt "$RUNS" ]; do
 	while IFS='|' read -r name cmd; do
 		# wall time in nanoseconds from date(1): time(1) gives hundredths
+		# and the test service's CPU time (utime + stime ticks)
+		case $name in flight2) sp=$(cat "$W/fl2.pid") ;; flight1m) sp=$(cat "$W/fl1.pid") ;; *) sp= ;; esac
+		[ -n "$sp" ] && c0=$(awk '{ print $14 + $15 }' /proc/$sp/stat)
 		t0=$(date +%s%N)
 		/usr/bin/time -f "%M %U %S" -o "$W/t1" sh -c "$cmd" >"$W/out" </dev/null
 		t1=$(date +%s%N)
 		echo "$name $(awk -v d=$((t1 - t0)) 'BEGIN { printf "%.3f", d / 1e9 }') $(cat "$W/t1")" >>"$W/times"
+		[ -n "$sp" ] && echo "$name $(awk -v c0="$c0" -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15 - c0) / hz }' /proc/$sp/stat)" >>"$W/srvcpu"
 	done <"$W/commands"
 	round=$((round + 1))
 done
@@ -119,6 +152,11 @@ row "perfetto-encode" W2 enc2 "$(lines "$W/w2m.csv")" "$(size "$W/w2m.csv")" "$(
 row "span-fetch --otlp" W4 otlp4 $N "$(size "$W/w4.jsonl")" "$($B/span-fetch --otlp "$W/w4.jsonl" 2>/dev/null | wc -c)" 0
 row "span-fetch --chrome" W4 chrome4 $N "$(size "$W/w4.json")" "$($B/span-fetch --chrome "$W/w4.json" | wc -c)" 0
 printf "%-17s %-5s %9s %8s %8s %8s %8s %6.3fs\n" "pipeline" W2 - - - - - "$(secs pipe2)"
+if [ -n "$FL" ]; then
+	row "span-fetch grpc" W2 flight2 "$(lines "$W/w2.csv")" 0 "$(size "$W/w2.csv")" 0
+	row "span-fetch" M1 fetch1m "$(lines "$W/m1.csv")" 0 "$(size "$W/m1.csv")" 0
+	row "span-fetch grpc" M1 flight1m "$(lines "$W/m1.csv")" 0 "$(size "$W/m1.csv")" 0
+fi
 [ "$BIG" = --big ] && row "perfetto-encode" W1x10 enc10 "$(lines "$W/w1big.csv")" "$(size "$W/w1big.csv")" "$(size "$W/o10.pftrace")" 10000000
 
 set -- $(get pipe2)
@@ -137,6 +175,12 @@ echo "  perfetto-inspect / perfetto-encode time on W1: $(ratio "$(secs insp1)" "
 echo "  async-match speed / bare parse speed, W2 records: $(ratio "$(secs parse2)" "$(secs match2)") (target >= 0.5)"
 echo "  span-fetch speed / sqlite3 -csv speed, W2: $(ratio "$(secs sql2)" "$(secs fetch2)") (target >= 0.7)"
 echo "  span-fetch --otlp MB/s / --chrome MB/s, W4 (same spans): $(ratio "$(awk -v a="$(size "$W/w4.jsonl")" -v t="$(secs otlp4)" 'BEGIN { print a / t }')" "$(awk -v a="$(size "$W/w4.json")" -v t="$(secs chrome4)" 'BEGIN { print a / t }')") (target >= 0.8); spans/s $(awk -v t="$(secs otlp4)" -v n=$N 'BEGIN { printf "%.0f", n / t }') and $(awk -v t="$(secs chrome4)" -v n=$N 'BEGIN { printf "%.0f", n / t }'); peak RSS $(awk -v k="$(rss otlp4)" 'BEGIN { printf "%.1f", k / 1024 }') MB and $(awk -v k="$(rss chrome4)" 'BEGIN { printf "%.1f", k / 1024 }') MB"
+if [ -n "$FL" ]; then
+	srv() { awk -v n="$1" '$1 == n { s += $2; k++ } END { printf "%.2f", k ? s / k : 0 }' "$W/srvcpu"; }
+	echo "  span-fetch from the FlightSQL test service / from SQLite, speed: W2 $(ratio "$(secs fetch2)" "$(secs flight2)"), M1 $(ratio "$(secs fetch1m)" "$(secs flight1m)") (target >= 0.5);" \
+	    "the service's CPU time per fetch: W2 $(srv flight2) s, M1 $(srv flight1m) s"
+	echo "  span-fetch from the service, peak RSS M1 / W2: $(ratio "$(rss flight1m)" "$(rss flight2)") (target: flat)"
+fi
 echo "  W2 pipeline wall / slowest stage alone: $(ratio "$pipe_wall" "$slowest") (target < 1.5);" \
     "CPU time / wall: $(awk -v u="$pipe_user" -v s="$pipe_sys" -v w="$pipe_wall" 'BEGIN { printf "%.2f", (u + s) / w }') (above 1: the stages overlap)"
 echo

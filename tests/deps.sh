@@ -22,6 +22,9 @@ need liblz4-dev /usr/include/lz4frame.h
 need libzstd-dev /usr/include/zstd.h
 need libsqlite3-dev /usr/include/sqlite3.h
 need libpq-dev /usr/include/postgresql/libpq-fe.h
+need libnghttp2-dev /usr/include/nghttp2/nghttp2.h
+need libssl-dev /usr/include/openssl/ssl.h
+need openssl openssl
 need sqlite3 sqlite3
 need postgresql /usr/lib/postgresql
 need mandoc mandoc

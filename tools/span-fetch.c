@@ -1,16 +1,20 @@
 /*
  * span-fetch: one process's thread spans and async events from a telemetry
- * store (SQLite or PostgreSQL), as spanpipe records in ts order; or the
- * events of a Chrome trace-event JSON file, or the spans, logs and metrics of
- * an OpenTelemetry (OTLP) file, or the spans of a Jaeger or Zipkin file. The
- * work is in common/store/fetch.c, common/chrome/import.c and common/otel/.
+ * store (SQLite or PostgreSQL) or a Micromegas analytics service (FlightSQL),
+ * as spanpipe records in ts order; or the events of a Chrome trace-event
+ * JSON file, or the spans, logs and metrics of an OpenTelemetry (OTLP) file,
+ * or the spans of a Jaeger or Zipkin file. The work is in
+ * common/store/fetch.c, common/chrome/import.c and common/otel/.
  */
+#include <ctype.h>
+#include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/num.h"
 #include "base/progress.h"
 #include "base/timearg.h"
 #include "base/util.h"
@@ -26,11 +30,14 @@
 static void
 usage(FILE *f, int status)
 {
-	fputs("usage: span-fetch [--db PATH|URI] -p PROCESS_ID "
-	    "[--start-time T]\n"
-	    "                  [--end-time T] [--spans thread|async|both]\n"
+	fputs("usage: span-fetch [--db PATH|URI] [--token-file FILE] "
+	    "[--timeout SECONDS]\n"
+	    "                  -p PROCESS_ID [--start-time T] [--end-time T]\n"
+	    "                  [--spans thread|async|both] [--server-trace]\n"
 	    "                  [--progress | --no-progress]\n"
-	    "       span-fetch [--db PATH|URI] --list-processes\n"
+	    "       span-fetch [--db PATH|URI] [--token-file FILE] "
+	    "[--timeout SECONDS]\n"
+	    "                  --list-processes\n"
 	    "       span-fetch [-k] --chrome FILE\n"
 	    "       span-fetch [-k] --otlp FILE\n"
 	    "       span-fetch [-k] --jaeger FILE\n"
@@ -39,7 +46,10 @@ usage(FILE *f, int status)
 		fputs("\n"
 		    "  --chrome FILE        read Chrome trace-event JSON "
 		    "instead\n"
-		    "  --db PATH|URI        SQLite file, or postgresql:// URI\n"
+		    "  --db PATH|URI        SQLite file, postgresql:// URI, or "
+		    "FlightSQL\n"
+		    "                       service grpc://HOST:PORT, "
+		    "grpc+tls://, https://\n"
 		    "                       (default: $SPANPIPE_DB, else "
 		    "./telemetry.db)\n"
 		    "  --end-time T         end of the range: RFC 3339 or "
@@ -56,10 +66,16 @@ usage(FILE *f, int status)
 		    "  -p, --process-id ID  the process to fetch\n"
 		    "  --progress           show progress on stderr even off a "
 		    "terminal\n"
+		    "  --server-trace       the service's own Perfetto trace "
+		    "of the process\n"
 		    "  --spans WHICH        thread, async or both (default "
 		    "both)\n"
 		    "  --start-time T       start of the range: RFC 3339 or "
 		    "nanoseconds\n"
+		    "  --timeout SECONDS    longest silence of a service "
+		    "(default 60)\n"
+		    "  --token-file FILE    the service's token (default: "
+		    "$SPANPIPE_TOKEN)\n"
 		    "  --version            print the version\n"
 		    "  --zipkin FILE        read Zipkin v2 JSON spans instead\n", f);
 	exit(status);
@@ -78,6 +94,22 @@ timeopt(const char *opt, const char *s)
 	return ns;
 }
 
+static int64_t
+numopt(const char *opt, const char *s, int64_t min, int64_t max)
+{
+	int64_t v;
+	const char *why = num_i64(s, &v);
+
+	if (!why && (v < min || v > max))
+		why = "is out of range";
+	if (why) {
+		warnmsg("%s: '%s' %s (%" PRId64 " to %" PRId64 ")", opt, s, why,
+		    min, max);
+		usage(stderr, EX_USAGE);
+	}
+	return v;
+}
+
 static int
 spansopt(const char *s)
 {
@@ -93,13 +125,15 @@ spansopt(const char *s)
 }
 
 /* The modes: the store, or one of the file formats. */
-enum { FETCH, LIST, CHROME, OTLP, JAEGER, ZIPKIN };
+enum { FETCH, LIST, SERVER_TRACE, CHROME, OTLP, JAEGER, ZIPKIN };
 static const char *const fileopts[] = {
 	[CHROME] = "--chrome", [OTLP] = "--otlp", [JAEGER] = "--jaeger",
 	[ZIPKIN] = "--zipkin",
 };
 
 static enum progress_mode progress = PROGRESS_AUTO;
+static const char *token_file;
+static int timeout_s = 60, server_trace;
 
 static const struct option longopts[] = {
 	{ "chrome", required_argument, NULL, 'c' },
@@ -113,8 +147,11 @@ static const struct option longopts[] = {
 	{ "otlp", required_argument, NULL, 'O' },
 	{ "process-id", required_argument, NULL, 'p' },
 	{ "progress", no_argument, NULL, 'R' },
+	{ "server-trace", no_argument, NULL, 'T' },
 	{ "spans", required_argument, NULL, 'S' },
 	{ "start-time", required_argument, NULL, 's' },
+	{ "timeout", required_argument, NULL, 'o' },
+	{ "token-file", required_argument, NULL, 't' },
 	{ "version", no_argument, NULL, 'V' },
 	{ "zipkin", required_argument, NULL, 'Z' },
 	{ NULL, 0, NULL, 0 },
@@ -151,12 +188,16 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		case 'O': file_opt(&mode, file, OTLP, optarg); break;
 		case 'k': diag_keep_going = 1; break;
 		case 'l': list = 1; break;
+		case 'o': timeout_s = (int)numopt("--timeout", optarg, 1,
+			86400); break;
 		case 'p': o->pid = optarg; break;
 		case 'P': progress = PROGRESS_OFF; break;
 		case 'R': progress = PROGRESS_ON; break;
 		case 'S': o->spans = spansopt(optarg); break;
 		case 's': o->start = timeopt("--start-time", optarg);
 			o->ranged = 1; break;
+		case 'T': server_trace = 1; break;
+		case 't': token_file = optarg; break;
 		case 'V': print_version(); exit(0);
 		case 'Z': file_opt(&mode, file, ZIPKIN, optarg); break;
 		default: usage(stderr, EX_USAGE);
@@ -166,8 +207,9 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
-	if (*file && (list || o->pid)) {
-		warnmsg("%s excludes -p and --list-processes", fileopts[mode]);
+	if (*file && (list || o->pid || server_trace)) {
+		warnmsg("%s excludes -p, --list-processes and --server-trace",
+		    fileopts[mode]);
 		usage(stderr, EX_USAGE);
 	}
 	if (*file)
@@ -179,7 +221,88 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 	}
 	if (o->start > o->end)
 		die(EX_USAGE, "--start-time is after --end-time");
-	return list ? LIST : FETCH;
+	if (server_trace && list) {
+		warnmsg("--server-trace excludes --list-processes");
+		usage(stderr, EX_USAGE);
+	}
+	return list ? LIST : server_trace ? SERVER_TRACE : FETCH;
+}
+
+/* The token: the first line of --token-file, else $SPANPIPE_TOKEN. */
+static char *
+token(void)
+{
+	char *t = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	FILE *f;
+
+	if (!token_file) {
+		const char *e = getenv("SPANPIPE_TOKEN");
+
+		return e && *e ? xstrdup(e) : NULL;
+	}
+	if (!(f = fopen(token_file, "r")))
+		die(errno == EACCES ? EX_NOPERM : EX_NOINPUT, "%s:",
+		    token_file);
+	n = getline(&t, &cap, f);
+	if (n < 0 && ferror(f))
+		die(EX_IOERR, "%s:", token_file);
+	fclose(f);
+	while (n > 0 && (t[n - 1] == '\n' || t[n - 1] == '\r'))
+		t[--n] = '\0';
+	if (n <= 0)
+		die(EX_DATAERR, "%s: no token on its first line", token_file);
+	return t;
+}
+
+/* A token goes in a header: printable ASCII only. */
+static void
+check_token(const char *t)
+{
+	for (const char *p = t; *p; p++)
+		if (*p < 0x20 || *p > 0x7e)
+			die(EX_DATAERR, "%s: the token holds a byte that cannot "
+			    "go in a header (0x%02x at byte %zu)", token_file ?
+			    token_file : "$SPANPIPE_TOKEN", (unsigned char)*p,
+			    (size_t)(p - t));
+}
+
+/* 8-4-4-4-12 hexadecimal digits: the only process ids sent in SQL. */
+static int
+is_uuid(const char *s)
+{
+	for (int i = 0; i < 36; i++) {
+		int dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
+			return 0;
+	}
+	return s[36] == '\0';
+}
+
+/* Opens the store; a FlightSQL service gets its token and timeout. */
+static struct store *
+open_store(const char *db, const struct fetch_opts *o, int mode)
+{
+	struct store *st;
+	char *tok;
+
+	if (!store_is_flight(db)) {
+		if (mode == SERVER_TRACE)
+			die(EX_USAGE, "--server-trace needs a FlightSQL service "
+			    "(--db grpc://HOST:PORT)");
+		return store_open(db);
+	}
+	if (o->pid && !is_uuid(o->pid))
+		die(EX_USAGE, "-p: '%s' is not a UUID (a Micromegas process "
+		    "id is one)", o->pid);
+	if ((tok = token()))
+		check_token(tok);
+	store_flight_setup(tok, timeout_s);
+	st = store_open(db);
+	free(tok);
+	return st;
 }
 
 int
@@ -210,8 +333,14 @@ main(int argc, char *argv[])
 	}
 	if (!db || !*db)
 		db = "telemetry.db";
-	st = store_open(db);
-	out_open(NULL, 0);
+	st = open_store(db, &o, mode);
+	out_open(NULL, mode == SERVER_TRACE);
+	if (mode == SERVER_TRACE) {
+		fetch_server_trace(st, &o);
+		store_close(st);
+		out_close();
+		return 0;
+	}
 	progress_start(progress, 0, "records");
 	if (mode == LIST)
 		fetch_list(st);

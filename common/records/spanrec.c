@@ -105,6 +105,8 @@ add_stats(json_object *o, const struct procstats *s)
 	json_object_object_add(o, "end_time", s->has_end ?
 	    json_object_new_string(time_format(s->end, buf)) : NULL);
 	json_object_object_add(o, "threads", json_object_new_int64(s->threads));
+	if (s->no_counts)
+		return;
 	json_object_object_add(o, "thread_spans",
 	    json_object_new_int64(s->thread_spans));
 	json_object_object_add(o, "async_events",

@@ -48,6 +48,7 @@ struct procstats {
 	int64_t start, end;
 	int has_end;
 	int64_t threads, thread_spans, async_events;
+	int no_counts;			/* the span counts are not known */
 };
 
 /*

@@ -15,64 +15,109 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <inttypes.h>
+
 #include "base/merge.h"
 #include "base/progress.h"
+#include "base/sbuf.h"
+#include "base/sig.h"
 #include "base/strmap.h"
 #include "base/util.h"
 #include "records/spanrec.h"
 #include "store/fetch.h"
 
 #define PROC_COLS "process_id, exe, username, realname, computer, distro, " \
-	"cpu_brand, tsc_frequency, start_time, parent_process_id, properties"
-
-static const char q_process[] =
-    "SELECT " PROC_COLS " FROM processes WHERE process_id = $1";
-static const char q_processes[] =
-    "SELECT " PROC_COLS " FROM processes ORDER BY start_time, process_id";
-static const char q_streams[] =
-    "SELECT stream_id, tags, thread_name, thread_id FROM streams "
-    "WHERE process_id = $1 ORDER BY stream_id";
+	"cpu_brand, tsc_frequency, start_time, parent_process_id"
 #define SPAN_COLS "id, parent, depth, \"begin\", \"end\", name, target, " \
 	"filename, line"
 #define SPAN_ORDER " ORDER BY \"begin\", depth, \"end\" DESC, id"
-
-static const char q_spans[] = "SELECT " SPAN_COLS
-    " FROM thread_spans WHERE stream_id = $1" SPAN_ORDER;
-/* A span overlapping [$2, $3] is kept whole. */
-static const char q_spans_range[] = "SELECT " SPAN_COLS
-    " FROM thread_spans WHERE stream_id = $1 AND \"begin\" <= $3"
-    " AND \"end\" >= $2" SPAN_ORDER;
-
 #define ASYNC_COLS "stream_id, time, event_type, span_id, parent_span_id, " \
 	"depth, name, target, filename, line"
 /* At one time: begins before ends, parents begin first and end last. */
 #define ASYNC_ORDER " ORDER BY time, event_type, " \
 	"CASE WHEN event_type = 'begin' THEN depth ELSE -depth END, span_id"
-
-static const char q_async[] =
-    "SELECT " ASYNC_COLS " FROM async_events WHERE process_id = $1"
-    ASYNC_ORDER;
 /*
  * The events of the async spans that overlap [$2, $3]: those inside it,
  * begins before it whose span has not ended before it, and ends after it
  * whose span did not begin after it. A span lacking an end (or a begin)
- * is open on that side.
+ * is open on that side. FROM is "FROM <events of process $1> e WHERE".
  */
-static const char q_async_range[] =
-    "SELECT " ASYNC_COLS " FROM async_events e WHERE process_id = $1 AND ("
-    "time BETWEEN $2 AND $3"
-    " OR (time < $2 AND event_type = 'begin' AND NOT EXISTS (SELECT 1 "
-    "FROM async_events x WHERE x.process_id = $1 AND x.span_id = e.span_id "
-    "AND x.event_type = 'end' AND x.time < $2))"
-    " OR (time > $3 AND event_type = 'end' AND NOT EXISTS (SELECT 1 "
-    "FROM async_events x WHERE x.process_id = $1 AND x.span_id = e.span_id "
-    "AND x.event_type = 'begin' AND x.time > $3)))" ASYNC_ORDER;
+#define ASYNC_RANGE(FROM, OTHERS) "SELECT " ASYNC_COLS " " FROM " (" \
+	"time BETWEEN $2 AND $3" \
+	" OR (time < $2 AND event_type = 'begin' AND NOT EXISTS (SELECT 1 " \
+	OTHERS " AND x.span_id = e.span_id " \
+	"AND x.event_type = 'end' AND x.time < $2))" \
+	" OR (time > $3 AND event_type = 'end' AND NOT EXISTS (SELECT 1 " \
+	OTHERS " AND x.span_id = e.span_id " \
+	"AND x.event_type = 'begin' AND x.time > $3)))"
 
-static const char q_span_stats[] =
-    "SELECT count(*), max(t.\"end\") FROM thread_spans t JOIN streams s "
-    "ON s.stream_id = t.stream_id WHERE s.process_id = $1";
-static const char q_async_stats[] =
-    "SELECT count(*), max(time) FROM async_events WHERE process_id = $1";
+/*
+ * The queries of one engine. Columns: process as PROC_COLS then
+ * properties (JSON text); streams as stream_id, thread_name, thread_id,
+ * then tags unless threads_only; spans as SPAN_COLS; async as ASYNC_COLS.
+ */
+struct dialect {
+	const char *process, *processes, *streams, *spans, *spans_range,
+	    *async, *async_range, *span_stats, *async_stats;
+	const char *lifetime;	/* FlightSQL: the process's blocks */
+	int threads_only;	/* streams lists the cpu streams only */
+};
+
+static const struct dialect sql_store = {
+	.process = "SELECT " PROC_COLS ", properties FROM processes "
+	    "WHERE process_id = $1",
+	.processes = "SELECT " PROC_COLS ", properties FROM processes "
+	    "ORDER BY start_time, process_id",
+	.streams = "SELECT stream_id, thread_name, thread_id, tags "
+	    "FROM streams WHERE process_id = $1 ORDER BY stream_id",
+	.spans = "SELECT " SPAN_COLS " FROM thread_spans WHERE stream_id = $1"
+	    SPAN_ORDER,
+	/* A span overlapping [$2, $3] is kept whole. */
+	.spans_range = "SELECT " SPAN_COLS " FROM thread_spans "
+	    "WHERE stream_id = $1 AND \"begin\" <= $3 AND \"end\" >= $2"
+	    SPAN_ORDER,
+	.async = "SELECT " ASYNC_COLS " FROM async_events "
+	    "WHERE process_id = $1" ASYNC_ORDER,
+	.async_range = ASYNC_RANGE("FROM async_events e WHERE process_id = $1"
+	    " AND", "FROM async_events x WHERE x.process_id = $1")
+	    ASYNC_ORDER,
+	.span_stats = "SELECT count(*), max(t.\"end\") FROM thread_spans t "
+	    "JOIN streams s ON s.stream_id = t.stream_id "
+	    "WHERE s.process_id = $1",
+	.async_stats = "SELECT count(*), max(time) FROM async_events "
+	    "WHERE process_id = $1",
+};
+
+/*
+ * A Micromegas analytics service: its views (processes, blocks,
+ * view_instance('thread_spans', stream), view_instance('async_events',
+ * process)), the thread list as its own trace generator queries it, and
+ * always a range: thread_spans needs one. Its properties are JSONB;
+ * depth is UInt32, so it is widened before it is negated.
+ */
+static const struct dialect sql_micromegas = {
+	.process = "SELECT " PROC_COLS ", jsonb_format_json(properties) "
+	    "AS properties FROM processes WHERE process_id = $1",
+	.processes = "SELECT " PROC_COLS ", jsonb_format_json(properties) "
+	    "AS properties FROM processes ORDER BY start_time, process_id",
+	.streams = "SELECT stream_id, "
+	    "property_get(\"streams.properties\", 'thread-name') "
+	    "AS thread_name, "
+	    "property_get(\"streams.properties\", 'thread-id') AS thread_id "
+	    "FROM blocks WHERE process_id = $1 "
+	    "AND array_has(\"streams.tags\", 'cpu') "
+	    "GROUP BY stream_id, thread_name, thread_id ORDER BY stream_id",
+	.spans_range = "SELECT " SPAN_COLS " FROM view_instance('thread_spans', "
+	    "$1) WHERE \"begin\" <= $3 AND \"end\" >= $2" SPAN_ORDER,
+	.async_range = ASYNC_RANGE("FROM view_instance('async_events', $1) e "
+	    "WHERE", "FROM view_instance('async_events', $1) x WHERE TRUE")
+	    " ORDER BY time, event_type, CASE WHEN event_type = 'begin' "
+	    "THEN CAST(depth AS BIGINT) ELSE -CAST(depth AS BIGINT) END, "
+	    "span_id",
+	.lifetime = "SELECT min(begin_time) AS \"begin\", "
+	    "max(end_time) AS \"end\" FROM blocks WHERE process_id = $1",
+	.threads_only = 1,
+};
 
 struct thread {
 	char *stream_id, *tags;
@@ -88,6 +133,7 @@ struct src {
 
 struct fetch {
 	struct store *st;
+	const struct dialect *d;
 	struct str pid;
 	struct thread *th;
 	size_t nth;
@@ -190,16 +236,19 @@ is_thread(const char *tags)
 static void
 load_threads(struct fetch *f)
 {
-	struct sq *q = sq_prepare(f->st, q_streams);
+	struct sq *q = sq_prepare(f->st, f->d->streams);
 	struct strmap *count = sm_new();
 	size_t cap = 0;
 
 	sq_bind_text(q, 1, f->pid.s);
 	while (sq_step(q)) {
-		struct thread t = { col_dup(q, 0), col_dup(q, 1), col_dup(q, 2),
-		    col_dup(q, 3), { NULL, 0 } };
+		struct thread t = { col_dup(q, 0),
+		    f->d->threads_only ? NULL : col_dup(q, 3), col_dup(q, 1),
+		    col_dup(q, 2), { NULL, 0 } };
 
-		if (!is_thread(t.tags)) {
+		if (!t.stream_id)
+			bad(f->st, "streams", f->pid.s, q, 0, "stream_id", "");
+		if (!f->d->threads_only && !is_thread(t.tags)) {
 			free(t.stream_id), free(t.tags), free(t.name);
 			free(t.thread_id);
 			continue;
@@ -350,9 +399,29 @@ read_row(struct fetch *f, struct src *s)
 	return s->th ? read_span(f, s) : read_async(f, s);
 }
 
-/* One query per thread, then the async one; all bound, none stepped. */
+/* A query bound to an id and, when ranged, to [start, end]. */
+static struct sq *
+source_query(struct fetch *f, const char *sql, const char *sql_range,
+    const char *id, const struct fetch_opts *o)
+{
+	struct sq *q = sq_prepare(f->st, o->ranged ? sql_range : sql);
+
+	sq_bind_text(q, 1, id);
+	if (o->ranged) {
+		sq_bind_time(q, 2, o->start);
+		sq_bind_time(q, 3, o->end);
+	}
+	return q;
+}
+
+/*
+ * One query per thread, then the async one; all bound, none stepped. The
+ * thread spans are read over the range, the async events over the whole
+ * process (a begin long before the range may belong to a span in it).
+ */
 static void
-open_sources(struct fetch *f, const struct fetch_opts *o)
+open_sources(struct fetch *f, const struct fetch_opts *o,
+    const struct fetch_opts *life)
 {
 	f->src = xcalloc(f->nth + 1, sizeof(*f->src));
 	if (o->spans & FETCH_THREAD)
@@ -360,23 +429,17 @@ open_sources(struct fetch *f, const struct fetch_opts *o)
 			struct src *s = &f->src[f->nsrc++];
 
 			s->th = &f->th[i];
-			s->q = sq_prepare(f->st, o->ranged ? q_spans_range
-			    : q_spans);
-			sq_bind_text(s->q, 1, s->th->stream_id);
-			if (o->ranged) {
-				sq_bind_i64(s->q, 2, o->start);
-				sq_bind_i64(s->q, 3, o->end);
-			}
+			s->q = source_query(f, f->d->spans, f->d->spans_range,
+			    s->th->stream_id, o);
+			sq_range(s->q, o->start < o->end ? o->start : o->end,
+			    o->start < o->end ? o->end : o->start);
 		}
 	if (o->spans & FETCH_ASYNC) {
 		struct src *s = &f->src[f->nsrc++];
 
-		s->q = sq_prepare(f->st, o->ranged ? q_async_range : q_async);
-		sq_bind_text(s->q, 1, f->pid.s);
-		if (o->ranged) {
-			sq_bind_i64(s->q, 2, o->start);
-			sq_bind_i64(s->q, 3, o->end);
-		}
+		s->q = source_query(f, f->d->async, f->d->async_range,
+		    f->pid.s, o);
+		sq_range(s->q, life->start, life->end);
 	}
 }
 
@@ -417,29 +480,67 @@ fetch_free(struct fetch *f)
 	free((char *)f->pid.s);
 }
 
-void
-fetch_process(struct store *st, const struct fetch_opts *o)
+static const struct dialect *
+dialect(struct store *st)
 {
-	struct fetch f = { .st = st, .bystream = sm_new() };
-	struct sq *q = sq_prepare(st, q_process);
+	return store_engine(st) == STORE_FLIGHT ? &sql_micromegas : &sql_store;
+}
+
+/*
+ * The process's lifetime from its blocks, into life; a range bound not
+ * given is taken from it (a FlightSQL service reads spans by range only).
+ */
+static void
+lifetime(struct fetch *f, const struct procrow *p, struct fetch_opts *o,
+    struct fetch_opts *life)
+{
+	struct sq *q;
+	const char *why;
+
+	life->start = life->end = p->start_time;
+	if (!f->d->lifetime)
+		return;
+	q = sq_prepare(f->st, f->d->lifetime);
+	sq_bind_text(q, 1, f->pid.s);
+	if (sq_step(q) && !sq_isnull(q, 0) && !sq_isnull(q, 1)) {
+		if ((why = sq_i64(q, 0, &life->start)))
+			bad(f->st, "blocks", f->pid.s, q, 0, "begin_time", why);
+		if ((why = sq_i64(q, 1, &life->end)))
+			bad(f->st, "blocks", f->pid.s, q, 1, "end_time", why);
+	}
+	sq_finish(q);
+	if (o->start == INT64_MIN)
+		o->start = life->start;
+	if (o->end == INT64_MAX)
+		o->end = life->end;
+	o->ranged = 1;
+}
+
+void
+fetch_process(struct store *st, const struct fetch_opts *opts)
+{
+	struct fetch f = { .st = st, .d = dialect(st), .bystream = sm_new() };
+	struct fetch_opts o = *opts, life = o;
+	struct sq *q = sq_prepare(st, f.d->process);
 	struct procrow p;
 
-	sq_bind_text(q, 1, o->pid);
+	sq_bind_text(q, 1, o.pid);
 	if (!sq_step(q)) {
 		sq_finish(q);		/* nothing left for leak checkers */
 		sm_free(f.bystream);
 		die(EX_DATAERR, "%s: no process '%s' in the store (span-fetch "
-		    "--list-processes lists them)", store_name(st), o->pid);
+		    "--list-processes lists them)", store_name(st), o.pid);
 	}
 	read_proc(st, q, &p);
-	rec_write_header();
-	write_proc(st, &p, NULL);
 	f.pid.s = xmemdup(p.process_id.s, p.process_id.n);
 	f.pid.n = p.process_id.n;
+	lifetime(&f, &p, &o, &life);
+	rec_write_header();
+	write_proc(st, &p, NULL);
 	sq_finish(q);
 	load_threads(&f);
 	write_threads(&f);
-	open_sources(&f, o);
+	open_sources(&f, &o, &life);
 	merge_sources(&f);
 	fetch_free(&f);
 }
@@ -453,7 +554,7 @@ stats(struct store *st, const char *sql, const char *pid, int64_t *count,
 	int64_t max;
 
 	sq_bind_text(q, 1, pid);
-	if (!sq_step(q) || sq_i64(q, 0, count))
+	if (!sq_step(q) || (count && sq_i64(q, 0, count)))
 		die(EX_DATAERR, "%s: a count query gave no count",
 		    store_name(st));
 	if (!sq_isnull(q, 1)) {
@@ -467,23 +568,30 @@ stats(struct store *st, const char *sql, const char *pid, int64_t *count,
 }
 
 static int64_t
-count_threads(struct store *st, const char *pid)
+count_threads(struct store *st, const struct dialect *d, const char *pid)
 {
-	struct sq *q = sq_prepare(st, q_streams);
+	struct sq *q = sq_prepare(st, d->streams);
 	int64_t n = 0;
 	size_t len;
 
 	sq_bind_text(q, 1, pid);
 	while (sq_step(q))
-		n += !sq_isnull(q, 1) && is_thread(sq_text(q, 1, &len));
+		n += d->threads_only || (!sq_isnull(q, 3)
+		    && is_thread(sq_text(q, 3, &len)));
 	sq_finish(q);
 	return n;
 }
 
+/*
+ * From a FlightSQL service the listing has the process's end from its
+ * blocks and no span counts: counting would make the service materialize
+ * the spans of every process.
+ */
 void
 fetch_list(struct store *st)
 {
-	struct sq *q = sq_prepare(st, q_processes);
+	const struct dialect *d = dialect(st);
+	struct sq *q = sq_prepare(st, d->processes);
 	struct procrow p;
 	int more = sq_step(q);
 
@@ -493,10 +601,116 @@ fetch_list(struct store *st)
 
 		read_proc(st, q, &p);
 		ps.start = p.start_time;
-		ps.threads = count_threads(st, p.process_id.s);
-		stats(st, q_span_stats, p.process_id.s, &ps.thread_spans, &ps);
-		stats(st, q_async_stats, p.process_id.s, &ps.async_events, &ps);
+		ps.threads = count_threads(st, d, p.process_id.s);
+		if (d->lifetime) {
+			ps.no_counts = 1;
+			stats(st, d->lifetime, p.process_id.s, NULL, &ps);
+		} else {
+			stats(st, d->span_stats, p.process_id.s,
+			    &ps.thread_spans, &ps);
+			stats(st, d->async_stats, p.process_id.s,
+			    &ps.async_events, &ps);
+		}
 		write_proc(st, &p, &ps);
 	}
 	sq_finish(q);
+}
+
+/* Reads a varint at *p (before end): 1 and *v, or 0 when it is cut. */
+static int
+varint(const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+	*v = 0;
+	for (int sh = 0; *p < end && sh < 64; sh += 7) {
+		uint8_t b = *(*p)++;
+
+		*v |= (uint64_t)(b & 0x7f) << sh;
+		if (!(b & 0x80))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * Writes the whole top-level fields (TracePackets) at the start of b and
+ * keeps the rest, so that what is written is a valid trace whenever the
+ * run stops. Returns the bytes kept.
+ */
+static size_t
+write_packets(struct store *st, struct sbuf *b, uint64_t at)
+{
+	const uint8_t *p = (const uint8_t *)b->p, *end = p + b->n, *start = p;
+	size_t done = 0;
+	uint64_t tag, len;
+
+	while (varint(&p, end, &tag)) {
+		unsigned wt = (unsigned)(tag & 7);
+
+		if (wt != 0 && wt != 2)
+			die(EX_DATAERR, "%s: perfetto_trace_chunks: byte %"
+			    PRIu64 ": wire type %u is not that of a Perfetto "
+			    "trace's packets", store_name(st), at + done, wt);
+		if (!varint(&p, end, &len))
+			break;
+		if (wt == 2) {
+			if (len > (uint64_t)(end - p))
+				break;
+			p += len;
+		}
+		done = (size_t)(p - start);
+	}
+	out_put(b->p, done);
+	memmove(b->p, b->p + done, b->n - done);
+	b->n -= done;
+	return b->n;
+}
+
+void
+fetch_server_trace(struct store *st, const struct fetch_opts *opts)
+{
+	static const char *const types[] = { "", "thread", "async", "both" };
+	struct fetch f = { .st = st, .d = dialect(st) };
+	struct fetch_opts o = *opts, life;
+	struct procrow p = { .start_time = 0 };
+	struct sbuf b = { 0 }, sql = { 0 };
+	struct sq *q;
+	int64_t id, want = 0;
+	uint64_t at = 0;
+
+	if (!f.d->lifetime)
+		die(EX_USAGE, "%s: --server-trace needs a FlightSQL service "
+		    "(grpc:// or grpc+tls://)", store_name(st));
+	f.pid = STR(o.pid);
+	lifetime(&f, &p, &o, &life);
+	sb_puts(&sql, "SELECT chunk_id, chunk_data FROM perfetto_trace_chunks("
+	    "$1, '");
+	sb_puts(&sql, types[o.spans & 3]);
+	sb_puts(&sql, "', $2, $3) ORDER BY chunk_id");
+	sb_putc(&sql, '\0');
+	q = sq_prepare(st, sql.p);
+	sq_bind_text(q, 1, o.pid);
+	sq_bind_time(q, 2, o.start);
+	sq_bind_time(q, 3, o.end);
+	sq_range(q, o.start, o.end);
+	while (sq_step(q)) {
+		const char *why = sq_i64(q, 0, &id), *data;
+		size_t n;
+
+		if (why || id != want)
+			die(EX_DATAERR, "%s: perfetto_trace_chunks: chunk %"
+			    PRId64 " where chunk %" PRId64 " was expected",
+			    store_name(st), why ? -1 : id, want);
+		want++;
+		data = sq_text(q, 1, &n);
+		sb_put(&b, data, n);
+		at += n;
+		write_packets(st, &b, at - b.n);
+		sig_check();
+	}
+	if (b.n)
+		die(EX_DATAERR, "%s: perfetto_trace_chunks: the trace ends "
+		    "inside a packet (%zu bytes of it)", store_name(st), b.n);
+	sq_finish(q);
+	sb_free(&b);
+	sb_free(&sql);
 }

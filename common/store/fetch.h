@@ -24,5 +24,11 @@ struct fetch_opts {
 void fetch_process(struct store *st, const struct fetch_opts *o);
 /* One process record per process, with times and counts in args. */
 void fetch_list(struct store *st);
+/*
+ * A FlightSQL service's own Perfetto trace of the process (its
+ * perfetto_trace_chunks, in chunk_id order) to the output, written one
+ * whole TracePacket at a time.
+ */
+void fetch_server_trace(struct store *st, const struct fetch_opts *o);
 
 #endif

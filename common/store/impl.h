@@ -1,4 +1,5 @@
-/* Inside the store: what each engine (sqlite.c, pg.c) provides. */
+/* Inside the store: what each engine (sqlite.c, pg.c, flightsql.c)
+ * provides. */
 #ifndef SPANPIPE_STORE_IMPL_H
 #define SPANPIPE_STORE_IMPL_H
 
@@ -18,6 +19,8 @@ struct store_ops {
 	void (*finish)(struct sq *q);
 	void (*insert)(struct store *st, enum store_table t,
 	    const struct sval *v);
+	void (*bind_time)(struct sq *q, int i, int64_t ns);	/* or NULL */
+	void (*range)(struct sq *q, int64_t begin, int64_t end);	/* or NULL */
 };
 
 /* The first member of each engine's store and query. */
@@ -31,7 +34,8 @@ struct sq {
 	struct sq *prev, *next;		/* queries not finished (store.c) */
 };
 
-extern const struct store_ops store_sqlite_ops, store_pg_ops;
+extern const struct store_ops store_sqlite_ops, store_pg_ops,
+    store_flight_ops;
 
 #define SQ_MAXPARAMS 8		/* parameters a query may have */
 

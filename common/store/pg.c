@@ -483,5 +483,5 @@ pg_insert(struct store *s, enum store_table t, const struct sval *v)
 
 const struct store_ops store_pg_ops = {
 	pg_open, pg_create, pg_close, pg_prepare, pg_bind_text, pg_bind_i64,
-	pg_step, pg_isnull, pg_text, pg_i64, pg_finish, pg_insert,
+	pg_step, pg_isnull, pg_text, pg_i64, pg_finish, pg_insert, NULL, NULL,
 };

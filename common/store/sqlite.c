@@ -322,5 +322,5 @@ lite_insert(struct store *s, enum store_table t, const struct sval *v)
 const struct store_ops store_sqlite_ops = {
 	lite_open, lite_create, lite_close, lite_prepare, lite_bind_text,
 	lite_bind_i64, lite_step, lite_isnull, lite_text, lite_i64,
-	lite_finish, lite_insert,
+	lite_finish, lite_insert, NULL, NULL,
 };

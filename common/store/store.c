@@ -4,6 +4,7 @@
 
 #include "base/sig.h"
 #include "base/util.h"
+#include "flight/flightsql.h"
 #include "store/impl.h"
 
 static const char *const columns[ST_NTABLES][12] = {
@@ -54,9 +55,24 @@ store_is_pg(const char *db)
 	return p > db && *p == '=';
 }
 
+int
+store_is_flight(const char *db)
+{
+	return flightsql_is_uri(db);
+}
+
+enum store_engine
+store_engine(const struct store *st)
+{
+	return st->ops == &store_flight_ops ? STORE_FLIGHT
+	    : st->ops == &store_pg_ops ? STORE_PG : STORE_SQLITE;
+}
+
 struct store *
 store_open(const char *db)
 {
+	if (store_is_flight(db))
+		return store_flight_ops.open(db);
 	return store_is_pg(db) ? store_pg_ops.open(db)
 	    : store_sqlite_ops.open(db);
 }
@@ -65,6 +81,8 @@ struct store *
 store_create(const char *db, int replace)
 {
 	sig_init();
+	if (store_is_flight(db))
+		return store_flight_ops.create(db, replace);
 	return store_is_pg(db) ? store_pg_ops.create(db, replace)
 	    : store_sqlite_ops.create(db, replace);
 }
@@ -112,6 +130,22 @@ void
 sq_bind_i64(struct sq *q, int i, int64_t v)
 {
 	q->ops->bind_i64(q, i, v);
+}
+
+void
+sq_bind_time(struct sq *q, int i, int64_t ns)
+{
+	if (q->ops->bind_time)
+		q->ops->bind_time(q, i, ns);
+	else
+		q->ops->bind_i64(q, i, ns);
+}
+
+void
+sq_range(struct sq *q, int64_t begin, int64_t end)
+{
+	if (q->ops->range)
+		q->ops->range(q, begin, end);
 }
 
 int

@@ -1,8 +1,10 @@
 /*
  * The telemetry store: a SQLite file or a PostgreSQL database holding the
- * tables of sql/store-*.sql (see span-fetch(1)). One interface over both
- * engines: queries written with numbered parameters ($1, $2, ...) and
- * stepped one row at a time, and bulk loading for span-gen.
+ * tables of sql/store-*.sql (see span-fetch(1)), or, for reading only, a
+ * FlightSQL service (Micromegas's analytics service) with its own views.
+ * One interface over the engines: queries written with numbered parameters
+ * ($1, $2, ...) and stepped one row at a time, and bulk loading for
+ * span-gen.
  *
  * Every failure ends the run with a message naming the store and one of
  * the documented statuses: EX_NOINPUT (no such file, unreadable),
@@ -25,6 +27,14 @@ struct sq;
 
 /* A postgresql:// or postgres:// URI, or a libpq "keyword=value" string. */
 int store_is_pg(const char *db);
+/* A grpc://, grpc+tls://, http:// or https:// URI: a FlightSQL service. */
+int store_is_flight(const char *db);
+/* Which engine a store is read through. */
+enum store_engine { STORE_SQLITE, STORE_PG, STORE_FLIGHT };
+enum store_engine store_engine(const struct store *st);
+/* For a FlightSQL service: the bearer token (or NULL) and the longest
+ * silence allowed, in seconds; before store_open. */
+void store_flight_setup(const char *token, int timeout_s);
 
 /* Opens a store for reading; every query sees one consistent snapshot. */
 struct store *store_open(const char *db);
@@ -45,6 +55,12 @@ const char *store_name(const struct store *st);
 struct sq *sq_prepare(struct store *st, const char *sql);
 void sq_bind_text(struct sq *q, int i, const char *s);	/* i from 1 */
 void sq_bind_i64(struct sq *q, int i, int64_t v);
+/* A time in ns since the epoch: an integer in SQLite and PostgreSQL, a
+ * TIMESTAMP 'RFC 3339' literal for a FlightSQL service. */
+void sq_bind_time(struct sq *q, int i, int64_t ns);
+/* The time range the query reads, which a FlightSQL service needs in
+ * headers to find its partitions; the other engines have no use for it. */
+void sq_range(struct sq *q, int64_t begin, int64_t end);
 /* 1: a row is there to read; 0: no more rows. */
 int sq_step(struct sq *q);
 int sq_isnull(struct sq *q, int col);			/* col from 0 */

@@ -13,14 +13,14 @@ set -e
 B=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-HARNESSES=${*:-records inspect asyncmatch encode arrow otlp jzip}
+HARNESSES=${*:-records inspect asyncmatch encode arrow flightdata otlp jzip}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 CLANG=${CLANG:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -O1 -g -fno-omit-frame-pointer $SAN"
 CPPFLAGS="${FUZZ_CPPFLAGS:--D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/postgresql} -Icommon -I$B/proto"
-LIBS=${FUZZ_LIBS:--lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -llz4 -lzstd -lm -pthread}
+LIBS=${FUZZ_LIBS:--lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -llz4 -lzstd -lnghttp2 -lssl -lcrypto -lm -pthread}
 SHARED=${SHARED:-$top/../shared}
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
@@ -36,7 +36,8 @@ fi
 
 # The library, instrumented; then each harness.
 make -s BUILD="$B" CC="$CLANG" CFLAGS="$CFLAGS -fsanitize=fuzzer-no-link" \
-	LDFLAGS="$SAN" "$B/libcommon.a" "$B/perfetto-encode" "$B/tests/arrow_test"
+	LDFLAGS="$SAN" "$B/libcommon.a" "$B/perfetto-encode" "$B/tests/arrow_test" \
+	"$B/span-fetch" "$B/async-match"
 mkdir -p "$B/fuzz" "$B/corpus" "$B/seeds" "$B/crashes" "$B/logs"
 for h in $HARNESSES; do
 	extra=
@@ -118,6 +119,32 @@ for h in $HARNESSES; do
 		"$B/tests/arrow_test" --seeds "$B/seeds/$h" 2>/dev/null
 		if command -v node >/dev/null 2>&1 && [ -d tests/flight/node_modules/apache-arrow ]; then
 			node tests/arrow/gen.mjs "$B/seeds/$h" && rm -f "$B/seeds/$h"/*.txt "$B/seeds/$h"/*.err
+		fi ;;
+	flightdata)
+		# What the FlightSQL test service answers span-fetch's queries
+		# over the fetch fixture (process ids made UUIDs), as sent.
+		if command -v node >/dev/null 2>&1 && [ -d tests/flight/node_modules/apache-arrow ]; then
+			db=$B/seeds/fixture.db
+			rm -f "$db"
+			sqlite3 "$db" <sql/store-sqlite.sql && sqlite3 "$db" <tests/data/fetch-fixture.sql
+			u=11111111-1111-4111-8111-111111111111
+			for t in processes streams async_events; do
+				sqlite3 "$db" "UPDATE $t SET process_id = '$u' WHERE process_id = 'p1'"
+			done
+			: >"$B/seeds/port"
+			node tests/flight/server.mjs --store "$db" --batch-rows 3 --bin "$B" \
+			    --dump-dir "$B/seeds/$h" >"$B/seeds/port" 2>"$B/seeds/server.log" &
+			sp=$!
+			for i in $(seq 1 100); do
+				[ -s "$B/seeds/port" ] && break
+				sleep 0.2
+			done
+			uri=grpc://127.0.0.1:$(cat "$B/seeds/port")
+			"$B/span-fetch" --db "$uri" -l >/dev/null 2>&1 || true
+			"$B/span-fetch" --db "$uri" -p $u >/dev/null 2>&1 || true
+			"$B/span-fetch" --db "$uri" -p $u --server-trace >/dev/null 2>&1 || true
+			kill $sp
+			rm -f "$db" "$B/seeds/port" "$B/seeds/server.log"
 		fi ;;
 	esac
 done
