@@ -87,6 +87,18 @@ name_out(struct insp *in, const struct iseq *s, const struct aval *a,
 	sb_putc(json, ':');
 }
 
+/*
+ * The importer reads a legacy_json_value that is not an object or array
+ * as one JSON value from its first byte; an empty one fails a check and a
+ * null reaches an Unreachable (json_args.cc): either aborts the import.
+ * Nulls inside an object or array are skipped there, no fault.
+ */
+static int
+json_crash(const struct aval *a)
+{
+	return a->len == 0 || (a->len >= 4 && memcmp(a->data, "null", 4) == 0);
+}
+
 static void
 scalar(struct insp *in, const struct iseq *s, const struct aval *a,
     struct sbuf *json)
@@ -101,6 +113,10 @@ scalar(struct insp *in, const struct iseq *s, const struct aval *a,
 		    a->v, s ? s->id : 0);
 		e = NULL;
 	}
+	if (a->kind == 9 && json_crash(a))
+		FIND(in, F_JSON_NULL, "debug annotation has legacy_json_value "
+		    "%s: the importer aborts on it (json_args.cc), so the trace "
+		    "does not open at all", a->len ? "null" : "empty");
 	if (!json)
 		return;
 	switch (a->kind) {

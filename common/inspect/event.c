@@ -262,8 +262,8 @@ field(struct tedec *d, const struct pbfield *f, const char **why)
 	return r;
 }
 
-static struct iev *
-ev_alloc(struct insp *in)
+struct iev *
+iev_new(struct insp *in)
 {
 	struct iev *e = in->freelist;
 
@@ -419,6 +419,8 @@ resolve_args(struct insp *in, const struct iseq *s, const uint8_t *p,
 	return 0;
 }
 
+static struct itrack *resolve_uuid(struct insp *in, uint64_t uuid);
+
 static struct itrack *
 resolve_track(struct insp *in, const struct iseq *s, const struct tedec *d)
 {
@@ -431,11 +433,19 @@ resolve_track(struct insp *in, const struct iseq *s, const struct tedec *d)
 		uuid = s->def_track;
 	/* no track, or track 0: the sequence's thread, if it has one */
 	if (uuid == 0 && s && s->has_thread)
-		return itrack_thread(in, s->pid, s->tid);
-	if (uuid == 0 && s && s->has_def_track && (t = um_get(in->tracks_by_uuid,
-	    s->def_track)) && t->kind == TK_THREAD)
-		return t;
-	t = itrack_get(in, uuid);
+		t = itrack_thread(in, s->pid, s->tid);
+	else if (uuid != 0 || !s || !s->has_def_track || !(t = um_get(
+	    in->tracks_by_uuid, s->def_track)) || t->kind != TK_THREAD)
+		t = resolve_uuid(in, uuid);
+	itrack_source(in, t, 0);
+	return t;
+}
+
+static struct itrack *
+resolve_uuid(struct insp *in, uint64_t uuid)
+{
+	struct itrack *t = itrack_get(in, uuid);
+
 	if (uuid == 0 && !t->declared) {
 		t->kind = TK_GLOBAL;
 		t->declared = t->synthetic = 1;
@@ -619,8 +629,8 @@ iev_drain(struct insp *in, size_t keep)
  * on its sequence goes to the heap. The earliest of the runs' heads and
  * the heap's top is always the earliest event waiting.
  */
-static void
-enqueue(struct insp *in, struct irun *r, struct iev *e)
+void
+iev_enqueue(struct insp *in, struct irun *r, struct iev *e)
 {
 	struct wait w = { e->ts, e->ord, e };
 
@@ -679,7 +689,7 @@ flows_copy(struct insp *in, struct iev *e, const struct tedec *d)
 static struct iev *
 complete_end(struct insp *in, const struct iev *b, int64_t dur_us)
 {
-	struct iev *e = ev_alloc(in);
+	struct iev *e = iev_new(in);
 
 	/* a duration past the end of time ends at the end of time */
 	if (dur_us <= 0)
@@ -729,7 +739,7 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 	in->extra_counters += d.extra;
 	if ((type = event_type(in, &d)) < 0)
 		return;
-	e = ev_alloc(in);
+	e = iev_new(in);
 	e->ord = in->pkt * 2;
 	e->off = in->off;
 	e->type = (uint8_t)type;
@@ -762,9 +772,9 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 		struct iev *x = d.has_legacy && d.legacy_phase == 'X' ?
 		    complete_end(in, e, d.legacy_dur_us) : NULL;
 
-		enqueue(in, &s->run, e);
+		iev_enqueue(in, &s->run, e);
 		if (x)
-			enqueue(in, NULL, x);
+			iev_enqueue(in, NULL, x);
 	}
 }
 

@@ -27,11 +27,12 @@
 enum fkind {
 	F_FIELD, F_TRUNC, F_FRAME, F_DECODE, F_INFLATE, F_HUGE, F_GZIP,
 	F_NESTED, F_NOSEQ, F_IID, F_CLOCK, F_NEGTS, F_UNDECLARED,
-	F_COUNTER_EARLY, F_PARENT, F_CONFLICT, F_UNMATCHED, F_MISPLACED,
-	F_COUNTER_TRACK, F_SLICE_TRACK, F_DEPTH,
+	F_COUNTER_EARLY, F_PARENT, F_CONFLICT, F_MISPLACED,
+	F_COUNTER_TRACK, F_SLICE_TRACK, F_DEPTH, F_JSON_NULL, F_ATRACE_BAD,
 	/* warnings from here */
 	F_BADTYPE, F_NEEDS_STATE, F_LOSS, F_DECLARED_LATE, F_THREAD_DUP, F_OPEN,
-	F_FLOW_ONCE, F_LATE, F_ZSTD, F_CLOCK_SYNC, NFKINDS
+	F_FLOW_ONCE, F_LATE, F_ZSTD, F_CLOCK_SYNC, F_UNMATCHED, F_END_BELOW,
+	F_MIXED, NFKINDS
 };
 #define F_FIRST_WARNING F_BADTYPE
 
@@ -115,6 +116,8 @@ struct itrack {
 	size_t depth, cap;
 	int64_t last_ts;
 	int late;
+	int separate;		/* a thread's own, not shared with atrace */
+	uint8_t sources;	/* 1: track events, 2: atrace on it */
 	int rec_done;		/* records: its declaration is out */
 	int treedepth;		/* records: ancestors, for ordering */
 };
@@ -172,6 +175,7 @@ struct insp {
 	uint64_t legacy[128];		/* legacy phases of type 0 */
 	uint64_t flows, flow_ids, annos, extra_counters;
 	uint64_t slices, counter_values;
+	uint64_t atrace, atrace_tracks;	/* ftrace prints; their tracks */
 	/* position of the packet being read */
 	uint64_t pkt, off, inner;
 	int depth;			/* inside compressed_packets */
@@ -181,6 +185,9 @@ struct insp {
 	struct itrack *lasttrack;	/* the last event's */
 	struct strmap *threads;		/* (pid, tid) -> struct itrack * */
 	struct u64map *procs;		/* pid -> process struct itrack * */
+	struct u64map *tids;		/* tid -> its last thread track */
+	struct u64map *cpus;		/* ftrace cpu -> struct irun * */
+	struct strmap *anames;		/* atrace async and counter names */
 	struct itrack **synth;		/* tracks no descriptor made */
 	size_t nsynth;
 	int64_t latest_ts;
@@ -223,15 +230,22 @@ void iseq_thread(struct insp *in, struct iseq *s, const uint8_t *p, size_t n);
 void itrack_descriptor(struct insp *in, const uint8_t *p, size_t n);
 struct itrack *itrack_get(struct insp *in, uint64_t uuid);
 struct itrack *itrack_thread(struct insp *in, int32_t pid, int64_t tid);
+void itrack_source(struct insp *in, struct itrack *t, int atrace);
 void itrack_end(struct insp *in);
 void itrack_free_all(struct insp *in);
 
 /* event.c: TrackEvent decoding and the sort window */
 void iev_decode(struct insp *in, struct iseq *s, const uint8_t *p,
     size_t n, int has_ts, int64_t ts);
+struct iev *iev_new(struct insp *in);
+void iev_enqueue(struct insp *in, struct irun *r, struct iev *e);
 void iev_drain(struct insp *in, size_t keep);
 void iev_discard(struct insp *in);
 void iev_free(struct insp *in, struct iev *e);
+
+/* ftrace.c: atrace lines in ftrace print events */
+void iftrace_bundle(struct insp *in, const uint8_t *p, size_t n);
+void iftrace_free(struct insp *in);
 
 /* anno.c: debug annotations */
 int ianno_walk(struct insp *in, const struct iseq *s, const uint8_t *p,

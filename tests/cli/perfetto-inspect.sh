@@ -86,11 +86,12 @@ expect counter-early 1 error,counter_before_descriptor,1 warning,track_declared_
 expect declared-late 0 warning,track_declared_late,1
 
 # Slices, counters, flows.
-expect end-without-begin 1 error,end_without_begin,1
+expect end-without-begin 0 warning,end_without_begin,1
 expect open-at-end 0 warning,slice_open_at_end,1
 expect counter-on-slice-track 1 error,counter_on_slice_track,1
 expect slice-on-counter-track 1 error,slice_on_counter_track,2
-expect misplaced-end 1 error,misplaced_end,1 imported,slices,3
+expect misplaced-end 1 error,misplaced_end,1 warning,end_below_top,1 \
+    warning,end_without_begin,1 imported,slices,3
 expect too-deep 1 error,too_deep,3 imported,slices,512
 expect file-order 0 imported,slices,1 verdict,errors,0 verdict,warnings,0
 expect flow-once 0 warning,flow_seen_once,2
@@ -132,7 +133,7 @@ begin,2000000,,42,7,,,,,b,,,,,,,
 instant,5003000,,42,7,,,,,d,,,,,,,
 track,,,42,,3,,,,mem,,,,,,,\"{\"\"counter\"\":true}\"" 'warning: slice begun at 2000000' -- "$PI" --records "$T/clocks.pftrace"
 gen annotations
-"$PI" --records "$T/annotations.pftrace" >"$T/anno.csv"
+"$PI" --records "$T/annotations.pftrace" >"$T/anno.csv" 2>"$T/anno.err"
 grep -Fq '"{""s"":""q\""uote\n"",""b"":true,""d"":0.1,""i"":-5,""size"":{""w"":640,""big"":1e+300},""tags"":[""a"",2],""u"":9223372036854775808,""n"":null}"' "$T/anno.csv" &&
 	pass "inspect: --records, debug annotations as JSON" || fail "inspect: --records, debug annotations as JSON" "$(cat "$T/anno.csv")"
 gen misplaced-end
@@ -143,7 +144,7 @@ slice,1,2,42,7,,,,,a,,,,,,,
 slice,2,1,42,7,,,,,b,,,,,,,
 end,4,,42,7,,,,,,,,,,,,
 instant,5,,42,7,,,,,after,,,,,,,
-track,,,42,,3,,,,mem,,,,,,,\"{\"\"counter\"\":true}\"" 'error: slice end on track uuid 2 names a slice' -- "$PI" --records "$T/misplaced-end.pftrace"
+track,,,42,,3,,,,mem,,,,,,,\"{\"\"counter\"\":true}\"" 'packet 7 at byte [0-9]+: error: event at 4 on track uuid 2 comes after the end \(3\) of a slice' -- "$PI" --records "$T/misplaced-end.pftrace"
 
 # Output modes and exit statuses.
 gen ok
@@ -234,7 +235,7 @@ track_event_tracks_ordering imported,slices,8 verdict,errors,0
 track_event_with_atrace_separate_tracks verdict,errors,0
 flow_events_proto_v1 imported,slices,4 verdict,errors,0
 flow_events_proto_v2 imported,slices,4 verdict,errors,0
-stdlib_dynamic_tables_relationship_tables imported,slices,12
+stdlib_dynamic_tables_relationship_tables imported,slices,12 verdict,errors,0
 track_event_state verdict,errors,0
 EOF
 fi
