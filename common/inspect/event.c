@@ -32,8 +32,10 @@ struct tedec {
 	uint32_t loc_line;
 	size_t ncat_iids, ncats, nannos;
 	uint64_t legacy_name_iid;
-	int legacy_phase;
-	size_t nfl, nend;
+	int legacy_phase, legacy_scope;
+	int thread_time, thread_instr;	/* built-in thread counters */
+	size_t nfl, nend, nxtracks;
+	uint64_t xtracks[MAXCATS];	/* extra counter track uuids */
 	uint64_t extra;
 	struct sbuf *fl, *te;		/* flows, terminating flows */
 	uint64_t cat_iids[MAXCATS];
@@ -113,6 +115,8 @@ legacy(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 			d->legacy_phase = (int)f.v;
 		else if (f.num == 3)
 			d->legacy_dur_us = (int64_t)f.v;
+		else if (f.num == 14)
+			d->legacy_scope = (int)f.v;
 	}
 	return r;
 }
@@ -161,6 +165,25 @@ extra_values(struct tedec *d, const struct pbfield *f)
 	return r;
 }
 
+static int
+extra_tracks(struct tedec *d, const struct pbfield *f)
+{
+	struct pbuf b;
+	uint64_t v;
+	int r;
+
+	if (f->wt != PB_LEN) {
+		if (d->nxtracks < MAXCATS)
+			d->xtracks[d->nxtracks++] = f->v;
+		return 0;
+	}
+	pb_init(&b, f->data, f->len);
+	while ((r = pb_packed_next(&b, PB_VARINT, &v)) > 0)
+		if (d->nxtracks < MAXCATS)
+			d->xtracks[d->nxtracks++] = v;
+	return r;
+}
+
 /* The single-valued fields of a TrackEvent. */
 static int
 scalar_field(struct tedec *d, const struct pbfield *f, const char **why)
@@ -191,10 +214,14 @@ scalar_field(struct tedec *d, const struct pbfield *f, const char **why)
 		d->has_abs_us = 1, d->abs_us = (int64_t)f->v;
 		break;
 	case 2:
-	case 8:
 	case 17:
-	case 20:
 		/* thread time and instruction counts: counter values too */
+		d->thread_time = 1;
+		d->extra++;
+		break;
+	case 8:
+	case 20:
+		d->thread_instr = 1;
 		d->extra++;
 		break;
 	default:
@@ -251,6 +278,10 @@ field(struct tedec *d, const struct pbfield *f, const char **why)
 	case 12:
 	case 46:
 		r = extra_values(d, f);
+		break;
+	case 31:
+	case 45:
+		r = extra_tracks(d, f);
 		break;
 	case 4: case 6: case 22: case 23: case 28: case 33:
 		return nested_field(d, f, why);
@@ -449,6 +480,7 @@ resolve_uuid(struct insp *in, uint64_t uuid)
 	if (uuid == 0 && !t->declared) {
 		t->kind = TK_GLOBAL;
 		t->declared = t->synthetic = 1;
+		t->name = xstrdup("Default Track");
 		in->tracks[TK_GLOBAL]++;
 	}
 	if (!t->used) {
@@ -705,6 +737,24 @@ complete_end(struct insp *in, const struct iev *b, int64_t dur_us)
 	return e;
 }
 
+/* What the importer's tracks for e need beyond its track (slice.c):
+ * a legacy instant's scope, built-in thread counters. Extra counter
+ * tracks are taken now. */
+static void
+import_later(struct insp *in, const struct tedec *d, struct iev *e)
+{
+	if (e->type == EV_INSTANT && d->legacy_scope == 1)
+		e->imp |= IMP_GLOBAL;
+	else if (e->type == EV_INSTANT && d->legacy_scope == 2)
+		e->imp |= IMP_PROCESS;
+	if (d->thread_time)
+		e->imp |= IMP_TIME;
+	if (d->thread_instr)
+		e->imp |= IMP_INSTR;
+	for (size_t i = 0; i < d->nxtracks; i++)
+		itrack_import(in, itrack_get(in, d->xtracks[i]), 0);
+}
+
 static int
 decode(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 {
@@ -737,8 +787,12 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 		return;
 	}
 	in->extra_counters += d.extra;
-	if ((type = event_type(in, &d)) < 0)
+	if ((type = event_type(in, &d)) < 0) {
+		/* a type read only by a newer importer (state tracks): its
+		 * track is made all the same */
+		itrack_import(in, resolve_track(in, s, &d), 0);
 		return;
+	}
 	e = iev_new(in);
 	e->ord = in->pkt * 2;
 	e->off = in->off;
@@ -772,6 +826,7 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 		struct iev *x = d.has_legacy && d.legacy_phase == 'X' ?
 		    complete_end(in, e, d.legacy_dur_us) : NULL;
 
+		import_later(in, &d, e);
 		iev_enqueue(in, &s->run, e);
 		if (x)
 			iev_enqueue(in, NULL, x);

@@ -118,6 +118,7 @@ struct itrack {
 	int late;
 	int separate;		/* a thread's own, not shared with atrace */
 	uint8_t sources;	/* 1: track events, 2: atrace on it */
+	uint8_t imported;	/* the importer made its track */
 	int rec_done;		/* records: its declaration is out */
 	int treedepth;		/* records: ancestors, for ordering */
 };
@@ -131,12 +132,16 @@ struct ievrec {			/* what a record needs beyond the checks */
 
 enum ietype { EV_OTHER, EV_BEGIN, EV_END, EV_INSTANT, EV_COUNTER };
 
+/* iev.imp: tracks the importer makes for an event besides its own */
+enum { IMP_GLOBAL = 1, IMP_PROCESS = 2, IMP_TIME = 4, IMP_INSTR = 8,
+	IMP_NONE = 16 };
+
 struct iev {
 	int64_t ts;
 	uint64_t ord;		/* packet index: file order */
 	uint64_t off;
 	struct itrack *t;
-	uint8_t type, counter, has_name, has_cat;
+	uint8_t type, counter, has_name, has_cat, imp;
 	uint64_t name_h, cat_h;
 	int64_t ival;
 	double dval;
@@ -176,6 +181,8 @@ struct insp {
 	uint64_t flows, flow_ids, annos, extra_counters;
 	uint64_t slices, counter_values;
 	uint64_t atrace, atrace_tracks;	/* ftrace prints; their tracks */
+	uint64_t imp_tracks;		/* tracks the importer makes */
+	struct strmap *impkeys;		/* those it shares among uuids */
 	/* position of the packet being read */
 	uint64_t pkt, off, inner;
 	int depth;			/* inside compressed_packets */
@@ -231,6 +238,8 @@ void itrack_descriptor(struct insp *in, const uint8_t *p, size_t n);
 struct itrack *itrack_get(struct insp *in, uint64_t uuid);
 struct itrack *itrack_thread(struct insp *in, int32_t pid, int64_t tid);
 void itrack_source(struct insp *in, struct itrack *t, int atrace);
+void itrack_import(struct insp *in, struct itrack *t, uint64_t event_name);
+void itrack_key(struct insp *in, char kind, uint64_t a, uint64_t b);
 void itrack_end(struct insp *in);
 void itrack_free_all(struct insp *in);
 

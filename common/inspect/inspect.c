@@ -284,6 +284,7 @@ insp_new(const char *name, enum insp_mode mode)
 	in->tids = um_new();
 	in->cpus = um_new();
 	in->anames = sm_new();
+	in->impkeys = sm_new();
 	in->cur_ts = INT64_MIN;
 	if (mode == IM_RECORDS)
 		in->rec = irec_new();
@@ -359,6 +360,7 @@ insp_free(struct insp *in)
 	um_free(in->tids);
 	um_free(in->cpus);
 	sm_free(in->anames);
+	sm_free(in->impkeys);
 	for (size_t i = 0; i < in->nmsgs; i++)
 		free(in->msgs[i].text);
 	free(in->msgs);

@@ -224,10 +224,8 @@ rows(const struct insp *in, rowfn row)
 	char buf[32];
 	struct kv *v;
 	size_t n;
-	uint64_t tracks = 0;
+	uint64_t tracks = in->imp_tracks + in->atrace_tracks;
 
-	for (int k = 1; k < NTKINDS; k++)
-		tracks += in->tracks[k];
 	row(in, "summary", "bytes", in->bytes);
 	if (in->gzip)
 		row(in, "summary", "gzip_bytes", in->rawbytes);

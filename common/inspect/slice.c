@@ -198,6 +198,27 @@ end(struct insp *in, struct itrack *t, struct iev *e)
 	}
 }
 
+/* The importer's tracks for e, made as it parses e (track.c). */
+static void
+import(struct insp *in, const struct iev *e)
+{
+	const struct itrack *t = e->t;
+	uint64_t thread = (uint64_t)(uint32_t)t->pid << 32 ^ (uint64_t)t->tid;
+
+	if (e->imp & IMP_NONE)
+		return;
+	if (e->imp & IMP_GLOBAL)
+		itrack_key(in, 'g', 0, 0);
+	else if (e->imp & IMP_PROCESS)
+		itrack_key(in, 'p', (uint64_t)(uint32_t)t->pid, 0);
+	else
+		itrack_import(in, e->t, e->has_name ? e->name_h : 0);
+	if ((e->imp & IMP_TIME) && t->kind == TK_THREAD)
+		itrack_key(in, 't', thread, 0);
+	if ((e->imp & IMP_INSTR) && t->kind == TK_THREAD)
+		itrack_key(in, 'i', thread, 0);
+}
+
 int
 islice_event(struct insp *in, struct iev *e)
 {
@@ -217,6 +238,7 @@ islice_event(struct insp *in, struct iev *e)
 		t->last_ts = e->ts;
 	}
 	flows(in, e);
+	import(in, e);
 	if (e->type == EV_COUNTER) {
 		if (t->kind != TK_COUNTER && t->kind != TK_NONE) {
 			ins_finding(in, F_COUNTER_TRACK, e->ord / 2, e->off,

@@ -202,6 +202,60 @@ itrack_source(struct insp *in, struct itrack *t, int atrace)
 	    "of one kind can close a slice of the other", buf);
 }
 
+/* One track of the importer's, known by kind and two numbers: counted the
+ * first time it is seen. */
+void
+itrack_key(struct insp *in, char kind, uint64_t a, uint64_t b)
+{
+	char key[17];
+	int created;
+
+	key[0] = kind;
+	memcpy(key + 1, &a, 8);
+	memcpy(key + 9, &b, 8);
+	sm_slot(in->impkeys, key, sizeof(key), 1, &created);
+	in->imp_tracks += created;
+}
+
+/*
+ * The tracks the importer makes for an event on t (track_event_tracker.cc):
+ * made when first used, with their ancestors. A thread's descriptors and
+ * its atrace share one track, unless it disallows merging; a process and
+ * a counter track are each their own; other tracks merge with their
+ * siblings of the same name (an unnamed one takes its event's name).
+ * Siblings that overlap in time get more tracks there; that is not
+ * counted here.
+ */
+void
+itrack_import(struct insp *in, struct itrack *t, uint64_t event_name)
+{
+	struct itrack *p;
+
+	if (t->imported && (t->kind != TK_CUSTOM || t->name))
+		return;
+	t->imported = 1;
+	switch (t->kind) {
+	case TK_THREAD:
+		if (t->separate)
+			in->imp_tracks++;
+		else
+			itrack_key(in, 'T', (uint64_t)(uint32_t)t->pid,
+			    (uint64_t)t->tid);
+		break;
+	case TK_PROCESS:
+	case TK_COUNTER:
+		in->imp_tracks++;
+		break;
+	default:
+		itrack_key(in, 'M', t->has_parent ? t->parent : 0, t->name ?
+		    XXH3_64bits(t->name, strlen(t->name)) : event_name);
+		break;
+	}
+	if (t->has_parent && (p = um_get(in->tracks_by_uuid, t->parent)) &&
+	    p->declared)
+		itrack_import(in, p, 0);
+}
+
 static void
 thread_check(struct insp *in, struct itrack *t)
 {
