@@ -1,8 +1,8 @@
 /*
  * Debug annotations: counted, their interned ids checked and, for
  * records, written as JSON. Nesting (dicts and arrays) is walked to
- * INSP_ANNO_DEPTH levels; deeper is reported, not followed, so hostile
- * input cannot exhaust the stack. Cost: two passes over each annotation.
+ * INSP_ANNO_DEPTH levels; deeper is reported (a warning: the importer
+ * reads it), not followed, so hostile input cannot exhaust the stack. Cost: two passes over each annotation.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -194,15 +194,19 @@ walk(struct insp *in, const struct iseq *s, const uint8_t *p, size_t n,
 {
 	struct aval a;
 
-	if (depth > INSP_ANNO_DEPTH) {
-		FIND(in, F_DECODE, "debug annotation nested deeper than %d "
-		    "levels", INSP_ANNO_DEPTH);
-		return -1;
-	}
 	if (scan(in, p, n, &a) < 0)
 		return -1;
 	if (named)
 		name_out(in, s, &a, json);
+	if (depth > INSP_ANNO_DEPTH) {
+		/* the importer reads on; here the rest is not walked */
+		FIND(in, F_ANNO_DEEP, "debug annotation nested deeper than %d "
+		    "levels: not checked past there (in records: null)",
+		    INSP_ANNO_DEPTH);
+		if (json)
+			sb_puts(json, "null");
+		return 0;
+	}
 	if (a.has_children)
 		return children(in, s, p, n, a.has_children, json, depth);
 	scalar(in, s, &a, json);

@@ -49,6 +49,7 @@ static const char *const fnames[NFKINDS] = {
 	[F_UNMATCHED] = "end_without_begin",
 	[F_END_BELOW] = "end_below_top",
 	[F_MIXED] = "atrace_and_track_events",
+	[F_ANNO_DEEP] = "annotation_too_deep",
 };
 
 /* Names of TracePacket payload fields (../shared/perfetto-fields.md and

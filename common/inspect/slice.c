@@ -75,10 +75,9 @@ cut(struct insp *in, struct itrack *t, const struct iev *e,
 
 	ins_finding(in, F_MISPLACED, e->ord / 2, e->off, "event at %" PRId64
 	    " on %s comes after the end (%" PRId64 ") of a slice that an end "
-	    "closed under %zu open one%s: the importer cuts %s at that end, "
-	    "losing %" PRId64 " ns or more", e->ts, track_desc(t, buf,
-	    sizeof(buf)), s->end, above, above == 1 ? "" : "s", above == 1 ?
-	    "it" : "them", e->ts - s->end);
+	    "closed under %zu open one%s: the importer cuts %s at that end "
+	    "(misplaced_end_event)", e->ts, track_desc(t, buf, sizeof(buf)),
+	    s->end, above, above == 1 ? "" : "s", above == 1 ? "it" : "them");
 }
 
 /*

@@ -55,7 +55,7 @@ expect bad-wire 1 error,bad_framing,1
 expect long-varint 1 error,bad_framing,1
 expect bad-packet 1 error,packet_does_not_decode,1
 expect wrong-wire-type 1 error,packet_does_not_decode,1
-expect deep-annotation 1 error,packet_does_not_decode,1
+expect deep-annotation 0 warning,annotation_too_deep,1 imported,slices,1
 gen truncated
 t "inspect: truncation says where and after what" 1 '' '*' '' -- "$PI" "$T/truncated.pftrace"
 grep -q '^error: packet 11 at byte 239: truncated: a field of 17 bytes has only 14 left, after 10 whole packets$' "$T/out" &&
