@@ -683,17 +683,18 @@ iev_enqueue(struct insp *in, struct irun *r, struct iev *e)
 		iev_drain(in, INSP_WINDOW);
 }
 
-/* Legacy microsecond fields are scaled with wrapping arithmetic: hostile
- * values give nonsense times (negative ones are reported), never undefined
- * behaviour. */
+/* Legacy microsecond fields: an absolute one saturates as in the importer;
+ * deltas are added with wrapping arithmetic: hostile values give nonsense
+ * times (negative ones are reported), never undefined behaviour. */
 static int64_t
 event_time(struct insp *in, struct iseq *s, const struct tedec *d,
     int has_ts, int64_t ts)
 {
 	if (has_ts)
 		return ts;
-	if (d->has_abs_us)
-		return (int64_t)((uint64_t)d->abs_us * 1000);
+	if (d->has_abs_us)	/* the importer saturates this one */
+		return d->abs_us > INT64_MAX / 1000 ? INT64_MAX : d->abs_us <
+		    INT64_MIN / 1000 ? INT64_MIN : d->abs_us * 1000;
 	if (d->has_delta_us && s && s->has_thread) {
 		s->last_us = (int64_t)((uint64_t)s->last_us +
 		    (uint64_t)d->delta_us);
@@ -788,9 +789,12 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 	}
 	in->extra_counters += d.extra;
 	if ((type = event_type(in, &d)) < 0) {
-		/* a type read only by a newer importer (state tracks): its
-		 * track is made all the same */
-		itrack_import(in, resolve_track(in, s, &d), 0);
+		/* TYPE_STATE (5), for state tracks, is not followed here;
+		 * its track is made all the same */
+		struct itrack *t = resolve_track(in, s, &d);
+
+		if (d.type == 5)
+			itrack_import(in, t, 0);
 		return;
 	}
 	e = iev_new(in);

@@ -186,6 +186,7 @@ struct insp {
 	/* position of the packet being read */
 	uint64_t pkt, off, inner;
 	int depth;			/* inside compressed_packets */
+	int ts_bad;			/* its timestamp is on no known clock */
 	/* state */
 	struct u64map *seqs, *tracks_by_uuid, *flowmap;
 	struct iseq *lastseq;		/* the last packet's, looked up */

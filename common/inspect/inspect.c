@@ -158,7 +158,10 @@ packet(struct insp *in, const uint8_t *p, size_t n)
 		uint32_t clock = k.has_clock ? k.clock : s && s->has_def_clock ?
 		    s->def_clock : 6;
 
+		in->ts_bad = 0;
 		ts = iseq_time(in, s, clock, k.ts);
+		if (in->ts_bad)
+			k.event.data = NULL;	/* dropped, as the importer does */
 		if (ts > in->latest_ts)
 			in->latest_ts = ts;
 	}

@@ -237,20 +237,21 @@ islice_event(struct insp *in, struct iev *e)
 		t->last_ts = e->ts;
 	}
 	flows(in, e);
-	import(in, e);
 	if (e->type == EV_COUNTER) {
 		if (t->kind != TK_COUNTER && t->kind != TK_NONE) {
 			ins_finding(in, F_COUNTER_TRACK, e->ord / 2, e->off,
-			    "counter event on %s, which is no counter track",
-			    track_desc(t, buf, sizeof(buf)));
+			    "counter event on %s, which is no counter track: "
+			    "the importer drops it", track_desc(t, buf,
+			    sizeof(buf)));
 			return 0;
 		}
 		in->counter_values++;
 	} else if (t->kind == TK_COUNTER) {
+		/* the importer keeps it there, where the UI shows none */
 		ins_finding(in, F_SLICE_TRACK, e->ord / 2, e->off, "slice event on "
 		    "counter %s", track_desc(t, buf, sizeof(buf)));
-		return 0;
 	}
+	import(in, e);
 	switch (e->type) {
 	case EV_BEGIN:
 		return begin(in, t, e);

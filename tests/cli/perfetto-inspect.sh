@@ -73,7 +73,7 @@ expect needs-before-clear 0 warning,needs_state_before_clear,2 imported,slices,1
 expect after-loss 0 warning,dropped_after_loss,1 imported,slices,2
 expect no-sequence-id 1 error,no_sequence_id,1
 expect clock-undefined 1 error,clock_undefined,1
-expect overflow 1 error,negative_timestamp,3 imported,slices,1 verdict,warnings,0
+expect overflow 1 error,negative_timestamp,2 imported,slices,2 verdict,warnings,0
 
 # Tracks.
 expect undeclared-track 1 error,track_undeclared,1
@@ -97,6 +97,33 @@ expect file-order 0 imported,slices,1 verdict,errors,0 verdict,warnings,0
 expect flow-once 0 warning,flow_seen_once,2
 expect flow-old 0 imported,flows,1 track_events,flow_ids,2 verdict,warnings,0
 expect unknown-type 0 warning,unknown_event_type,1
+
+# As the importer takes them: ends, JSON nulls, atrace, tracks
+# (inspect-corpus.sh also runs the importer itself on these).
+expect end-below-top 0 warning,end_below_top,1 warning,slice_open_at_end,1 \
+    imported,slices,2 verdict,errors,0
+expect json-null-array 1 error,json_null_in_args,1
+expect json-null-inside 0 verdict,errors,0 verdict,warnings,0
+expect atrace-shared 1 error,misplaced_end,1 warning,atrace_and_track_events,1 \
+    warning,end_below_top,1 imported,slices,2 imported,tracks,2
+expect atrace-separate 0 imported,slices,2 imported,tracks,2 verdict,warnings,0
+expect atrace-kinds 0 imported,slices,5 imported,counter_values,2 \
+    imported,tracks,5 verdict,warnings,0
+expect atrace-bad 1 error,atrace_unparsed,2 imported,slices,0
+expect tracks-used 0 tracks,process,2 tracks,custom,2 imported,tracks,3 \
+    imported,slices,3
+gen atrace-shared
+"$PI" "$T/atrace-shared.pftrace" >"$T/out"
+grep -q '^error: packet 7 at byte [0-9]*: event at 40 on track uuid 2 comes after the end (30) of a slice that an end closed under 1 open one' "$T/out" &&
+	pass "inspect: the cut names the packet of the event that makes it" ||
+	fail "inspect: the cut names the packet of the event that makes it" "$(grep -E '^(error|warning)' "$T/out")"
+gen atrace-kinds
+t "inspect: --records, atrace slices on their threads" 0 '' "kind,ts,dur,pid,tid,track,id,parent,depth,name,category,file,line,value,flows,flows_end,args
+thread,,,42,7,,,,,,,,,,,,
+slice,10,5,42,7,,,,,outer,,,,,,,
+instant,11,,42,7,,,,,mark,,,,,,,
+thread,,,42,8,,,,,,,,,,,,
+slice,12,1,42,8,,,,,other,,,,,,," '' -- "$PI" --records "$T/atrace-kinds.pftrace"
 
 # Compressed input.
 expect compressed 0 payload,compressed_packets,1 summary,packets,11 imported,slices,3 verdict,errors,0
@@ -157,7 +184,8 @@ t "inspect: several files, worst wins" 1 '' '*' '' -- "$PI" "$T/ok.pftrace" "$T/
 t "inspect: several files, a missing one" 66 '' '*' 'nope: No such file' -- "$PI" "$T/truncated.pftrace" nope "$T/ok.pftrace"
 [ "$(grep -c 'valid\|INVALID' "$T/out")" = 2 ] && pass "inspect: every file still read" || fail "inspect: every file still read" "$(cat "$T/out")"
 t "inspect: write error" 74 '' '' 'write error' -- sh -c "'$PI' '$T/ok.pftrace' >/dev/full"
-t "inspect: empty input is a valid empty trace" 0 '' '*' '' -- "$PI" --csv /dev/null
+: >"$T/empty.pftrace"
+t "inspect: empty input is a valid empty trace" 0 '' '*' '' -- "$PI" --csv "$T/empty.pftrace"
 t "inspect: a text file is no trace" 1 'hello, world
 ' '*' '' -- "$PI" -q
 
