@@ -1,9 +1,14 @@
 /*
- * Internals shared by the inspect_*.c files: the state of one trace under
+ * Internals shared by the files of inspect/: the state of one trace under
  * inspection. Arrival (file order) resolves what Perfetto resolves in file
  * order: sequences, interning, clocks, track descriptors. Events then pass
  * through a sort window and are processed in timestamp order, as the
  * importer sorts them: slice stacks, flows, and records.
+ *
+ * The stages call one way, each only those listed before it:
+ * report, evpool (events' memory), track, seq, anno, rec (records),
+ * slice (stacks and flows), window (the sort window), event and ftrace
+ * (decoding), inspect (packets).
  */
 #ifndef SPANPIPE_INSP_H
 #define SPANPIPE_INSP_H
@@ -133,8 +138,7 @@ struct ievrec {			/* what a record needs beyond the checks */
 enum ietype { EV_OTHER, EV_BEGIN, EV_END, EV_INSTANT, EV_COUNTER };
 
 /* iev.imp: tracks the importer makes for an event besides its own */
-enum { IMP_GLOBAL = 1, IMP_PROCESS = 2, IMP_TIME = 4, IMP_INSTR = 8,
-	IMP_NONE = 16 };
+enum { IMP_GLOBAL = 1, IMP_PROCESS = 2, IMP_TIME = 4, IMP_INSTR = 8 };
 
 struct iev {
 	int64_t ts;
@@ -244,14 +248,18 @@ void itrack_key(struct insp *in, char kind, uint64_t a, uint64_t b);
 void itrack_end(struct insp *in);
 void itrack_free_all(struct insp *in);
 
-/* event.c: TrackEvent decoding and the sort window */
-void iev_decode(struct insp *in, struct iseq *s, const uint8_t *p,
-    size_t n, int has_ts, int64_t ts);
+/* evpool.c: events' memory */
 struct iev *iev_new(struct insp *in);
+void iev_free(struct insp *in, struct iev *e);
+
+/* window.c: the sort window */
 void iev_enqueue(struct insp *in, struct irun *r, struct iev *e);
 void iev_drain(struct insp *in, size_t keep);
 void iev_discard(struct insp *in);
-void iev_free(struct insp *in, struct iev *e);
+
+/* event.c: TrackEvent decoding */
+void iev_decode(struct insp *in, struct iseq *s, const uint8_t *p,
+    size_t n, int has_ts, int64_t ts);
 
 /* ftrace.c: atrace lines in ftrace print events */
 void iftrace_bundle(struct insp *in, const uint8_t *p, size_t n);

@@ -202,10 +202,11 @@ static void
 import(struct insp *in, const struct iev *e)
 {
 	const struct itrack *t = e->t;
-	uint64_t thread = (uint64_t)(uint32_t)t->pid << 32 ^ (uint64_t)t->tid;
+	uint64_t thread;
 
-	if (e->imp & IMP_NONE)
-		return;
+	if (e->imp == 0 && t->imported && (t->kind != TK_CUSTOM || t->name))
+		return;		/* the usual case: nothing new */
+	thread = (uint64_t)(uint32_t)t->pid << 32 ^ (uint64_t)t->tid;
 	if (e->imp & IMP_GLOBAL)
 		itrack_key(in, 'g', 0, 0);
 	else if (e->imp & IMP_PROCESS)
