@@ -523,11 +523,39 @@ def tracks_used():
                packet(seq(2), ts(3), event(INSTANT, 9, name="b")))
 
 
+def legacy_event(track, name, phase, cats=("c",), **ids):
+    """A TrackEvent with a LegacyEvent: ids unscoped=, local=, bind=, dir="""
+    num = {"unscoped": 6, "local": 10, "bind": 8, "dir": 13}
+    le = cat(vi(2, ord(phase)), *[vi(num[k], v) for k, v in ids.items()])
+    return ln(11, cat(vi(11, track), ln(23, name), *[ln(22, c) for c in cats],
+                      ln(6, le)))
+
+
+def legacy_async():
+    # nestable b/e with one id, legacy S/T/F by name, flows v1 (s, t, f;
+    # an f binds to the next slice on its track) and v2 (bind ids out,
+    # in) on complete slices
+    return cat(decls(),
+               packet(seq(2), ts(1), legacy_event(2, "load", "b", unscoped=5)),
+               packet(seq(2), ts(2), legacy_event(2, "part", "b", unscoped=5)),
+               packet(seq(2), ts(3), legacy_event(2, "part", "e", unscoped=5)),
+               packet(seq(2), ts(4), legacy_event(2, "load", "e", unscoped=5)),
+               packet(seq(2), ts(5), legacy_event(2, "req", "S", unscoped=7)),
+               packet(seq(2), ts(6), legacy_event(2, "req", "T", unscoped=7)),
+               packet(seq(2), ts(7), legacy_event(2, "req", "F", unscoped=7)),
+               packet(seq(2), ts(10), legacy_event(2, "a", "X", bind=9, dir=2)),
+               packet(seq(2), ts(10), legacy_event(2, "fl", "s", unscoped=3)),
+               packet(seq(2), ts(20), legacy_event(2, "b", "X", bind=9, dir=1)),
+               packet(seq(2), ts(20), legacy_event(2, "fl", "t", unscoped=3)),
+               packet(seq(2), ts(30), legacy_event(2, "fl", "f", unscoped=3)),
+               packet(seq(2), ts(30), legacy_event(2, "c", "X")))
+
+
 SCENARIOS = {name.replace("_", "-"): fn for name, fn in list(globals().items())
              if callable(fn) and fn.__module__ == "__main__" and
              fn.__code__.co_argcount == 0 and
              not fn.__code__.co_flags & 0x04 and
-             name not in ("decls", "main", "ftrace")}
+             name not in ("decls", "main", "ftrace", "legacy_event")}
 
 
 def main():

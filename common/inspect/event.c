@@ -29,6 +29,7 @@ struct tedec {
 	size_t ncat_iids, ncats, nannos;
 	uint64_t legacy_name_iid;
 	int legacy_phase, legacy_scope;
+	struct ilegacy lg;		/* ids, scope, bind id */
 	int thread_time, thread_instr;	/* built-in thread counters */
 	size_t nfl, nend, nxtracks;
 	uint64_t xtracks[MAXCATS];	/* extra counter track uuids */
@@ -92,7 +93,8 @@ sourceloc(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 	return r;
 }
 
-/* LegacyEvent: name_iid 1, phase 2, duration_us 3. */
+/* LegacyEvent: name_iid 1, phase 2, duration_us 3, the ids 6, 10 and 11,
+ * id_scope 7, bind_id 8, flow_direction 13, instant_event_scope 14. */
 static int
 legacy(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 {
@@ -101,11 +103,25 @@ legacy(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 	int r;
 
 	d->has_legacy = 1;
+	zero(&d->lg, sizeof(d->lg));
 	pb_init(&b, p, n);
 	while ((r = pb_next(&b, &f, why)) > 0) {
+		if (f.num == 7 && f.wt == PB_LEN) {
+			d->lg.has_scope = 1;
+			d->lg.scope_h = XXH3_64bits(f.data, f.len);
+		}
 		if (f.wt != PB_VARINT)
 			continue;
-		if (f.num == 1)
+		if (f.num == 6 || f.num == 10 || f.num == 11) {
+			d->lg.has_id = 1;	/* unscoped, local, global */
+			d->lg.local = f.num == 10;
+			d->lg.unscoped = f.num == 6;
+			d->lg.id = f.v;
+		} else if (f.num == 8) {
+			d->lg.has_bind = 1, d->lg.bind = f.v;
+		} else if (f.num == 13) {
+			d->lg.dir = (int)f.v;
+		} else if (f.num == 1)
 			d->legacy_name_iid = f.v;
 		else if (f.num == 2)
 			d->legacy_phase = (int)f.v;
@@ -616,6 +632,10 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 	resolve_cats(in, s, &d, e);
 	resolve_loc(in, s, &d, e);
 	flows_copy(in, e, &d);
+	if (d.has_legacy) {
+		d.lg.phase = d.legacy_phase;
+		ilegacy_event(in, &d.lg, e, s && s->has_thread ? s->pid : 0);
+	}
 	if ((d.nannos && resolve_args(in, s, p, n, e) < 0) ||
 	    type == EV_OTHER) {
 		iev_free(in, e);

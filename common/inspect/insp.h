@@ -7,8 +7,8 @@
  *
  * The stages call one way, each only those listed before it:
  * report, evpool (events' memory), track, seq, anno, rec (records),
- * slice (stacks and flows), window (the sort window), event and ftrace
- * (decoding), inspect (packets).
+ * slice (stacks and flows), window (the sort window), legacy, event and
+ * ftrace (decoding), inspect (packets).
  */
 #ifndef SPANPIPE_INSP_H
 #define SPANPIPE_INSP_H
@@ -128,6 +128,11 @@ struct itrack {
 	int treedepth;		/* records: ancestors, for ordering */
 };
 
+struct ilegacy {		/* what legacy async events and flows need */
+	int phase, has_id, local, unscoped, has_scope, has_bind, dir;
+	uint64_t id, scope_h, bind;
+};
+
 struct ievrec {			/* what a record needs beyond the checks */
 	struct rcstr *name, *cat, *file;
 	uint32_t line;
@@ -187,6 +192,7 @@ struct insp {
 	uint64_t atrace, atrace_tracks;	/* ftrace prints; their tracks */
 	uint64_t imp_tracks;		/* tracks the importer makes */
 	struct strmap *impkeys;		/* those it shares among uuids */
+	struct u64map *lflows;		/* legacy flow ids active */
 	/* position of the packet being read */
 	uint64_t pkt, off, inner;
 	int depth;			/* inside compressed_packets */
@@ -256,6 +262,10 @@ void iev_free(struct insp *in, struct iev *e);
 void iev_enqueue(struct insp *in, struct irun *r, struct iev *e);
 void iev_drain(struct insp *in, size_t keep);
 void iev_discard(struct insp *in);
+
+/* legacy.c: legacy async slices and flows, counted */
+void ilegacy_event(struct insp *in, const struct ilegacy *l,
+    const struct iev *e, int32_t pid);
 
 /* event.c: TrackEvent decoding */
 void iev_decode(struct insp *in, struct iseq *s, const uint8_t *p,

@@ -288,6 +288,7 @@ insp_new(const char *name, enum insp_mode mode)
 	in->cpus = um_new();
 	in->anames = sm_new();
 	in->impkeys = sm_new();
+	in->lflows = um_new();
 	in->cur_ts = INT64_MIN;
 	if (mode == IM_RECORDS)
 		in->rec = irec_new();
@@ -364,6 +365,7 @@ insp_free(struct insp *in)
 	um_free(in->cpus);
 	sm_free(in->anames);
 	sm_free(in->impkeys);
+	um_free(in->lflows);
 	for (size_t i = 0; i < in->nmsgs; i++)
 		free(in->msgs[i].text);
 	free(in->msgs);

@@ -18,12 +18,6 @@ sidky__nowinandroid__trace.perfetto-trace flows 1068 0 frame_timeline_event flow
 sidky__nowinandroid__trace.perfetto-trace tracks 30 5 frame_timeline_event tracks are not read
 silence-do-good__lib.so_binary_example__trace.perfetto counters 6 0 gpu_counter_event values are not read
 silence-do-good__lib.so_binary_example__trace.perfetto tracks 2 0 gpu_counter_event tracks are not read
-flow_events_proto_v1.pftrace flows 3 0 legacy flow phases s, t and f are not followed
-flow_events_proto_v2.pftrace flows 3 0 legacy bind_id and flow_direction are not followed
-legacy_async_event.pftrace slices 4 0 legacy async phases (S, T, p, F) are not followed
-legacy_async_event.pftrace tracks 1 0 legacy async tracks are not made
-track_event_merged_debug_annotations.pftrace slices 1 0 legacy async phases (b, e) are not followed
-track_event_merged_debug_annotations.pftrace tracks 1 0 legacy async tracks are not made
 flow_events_track_event.pftrace tracks 5 4 a process-scoped legacy instant also makes its process's descriptor track
 track_event_counters.pftrace tracks 8 9 an event without track after a clear lands on a thread track, not the default one
 track_event_tracks.pftrace tracks 12 11 a thread descriptor reusing a tid starts a new thread with its own tracks

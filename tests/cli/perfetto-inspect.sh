@@ -110,6 +110,8 @@ expect atrace-separate 0 imported,slices,2 imported,tracks,2 verdict,warnings,0
 expect atrace-kinds 0 imported,slices,5 imported,counter_values,2 \
     imported,tracks,5 verdict,warnings,0
 expect atrace-bad 1 error,atrace_unparsed,2 imported,slices,0
+expect legacy-async 0 imported,slices,7 imported,flows,3 imported,tracks,4 \
+    verdict,warnings,0
 expect tracks-used 0 tracks,process,2 tracks,custom,2 imported,tracks,3 \
     imported,slices,3
 gen atrace-shared
