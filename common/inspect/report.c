@@ -36,6 +36,7 @@ static const char *const fnames[NFKINDS] = {
 	[F_DEPTH] = "too_deep",
 	[F_JSON_NULL] = "json_null_in_args",
 	[F_ATRACE_BAD] = "atrace_unparsed",
+	[F_ANNO_KEYS] = "annotation_keys_overflow",
 	[F_BADTYPE] = "unknown_event_type",
 	[F_NEEDS_STATE] = "needs_state_before_clear",
 	[F_LOSS] = "dropped_after_loss",

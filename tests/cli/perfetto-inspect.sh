@@ -110,6 +110,20 @@ expect atrace-separate 0 imported,slices,2 imported,tracks,2 verdict,warnings,0
 expect atrace-kinds 0 imported,slices,5 imported,counter_values,2 \
     imported,tracks,5 verdict,warnings,0
 expect atrace-bad 1 error,atrace_unparsed,2 imported,slices,0
+# Nested annotations: the importer interns every node's dotted key, and
+# aborts when its string pool passes 2048 MB; with one-letter names that
+# is between 44000 levels (trace_processor opens it) and 47000 (aborts).
+for d in 44000 47000; do
+	python3 -c "
+import sys; sys.path.insert(0, '$TESTS'); from tracegen import *
+leaf = anno('leaf', 1); heads = []; n = len(leaf)
+for i in range($d):
+    h = b'\x52\x01n' + tag(11, 2) + varint(n); heads.append(h); n += len(h)
+sys.stdout.buffer.write(cat(decls(), packet(seq(2), ts(5), event(INSTANT, 2,
+    name='x', annos=[b''.join(reversed(heads)) + leaf]))))" >"$T/nest$d.pftrace"
+done
+expect nest44000 0 warning,annotation_too_deep,1 verdict,errors,0
+expect nest47000 1 error,annotation_keys_overflow,1
 expect legacy-async 0 imported,slices,7 imported,flows,3 imported,tracks,4 \
     verdict,warnings,0
 expect tracks-used 0 tracks,process,2 tracks,custom,2 imported,tracks,3 \
