@@ -29,14 +29,14 @@ struct tedec {
 	size_t ncat_iids, ncats, nannos;
 	uint64_t legacy_name_iid;
 	int legacy_phase, legacy_scope;
-	struct ilegacy lg;		/* ids, scope, bind id */
 	int thread_time, thread_instr;	/* built-in thread counters */
 	size_t nfl, nend, nxtracks;
-	uint64_t xtracks[MAXCATS];	/* extra counter track uuids */
 	uint64_t extra;
 	struct sbuf *fl, *te;		/* flows, terminating flows */
 	uint64_t cat_iids[MAXCATS];
 	struct pbfield cats[MAXCATS];
+	uint64_t xtracks[MAXCATS];	/* extra counter track uuids */
+	struct ilegacy lg;		/* set by legacy(), when has_legacy */
 };
 
 static void
