@@ -8,8 +8,9 @@ BUILD = build
 TOOLS = $(patsubst tools/%.c,%,$(wildcard tools/*.c))
 BINS = $(TOOLS:%=$(BUILD)/%)
 COMMON_SRC = $(wildcard common/*/*.c)
-COMMON_OBJ = $(COMMON_SRC:common/%.c=$(BUILD)/common/%.o) $(BUILD)/proto/perfetto_trace.pb-c.o
-HDR = $(wildcard common/*/*.h) $(BUILD)/proto/perfetto_trace.pb-c.h
+PROTOS = perfetto_trace otlp_trace
+COMMON_OBJ = $(COMMON_SRC:common/%.c=$(BUILD)/common/%.o) $(PROTOS:%=$(BUILD)/proto/%.pb-c.o)
+HDR = $(wildcard common/*/*.h) $(PROTOS:%=$(BUILD)/proto/%.pb-c.h)
 UNIT_SRC = $(wildcard tests/unit/*.c)
 UNIT_BINS = $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 MAN1 = $(wildcard man/*.1)
@@ -22,12 +23,12 @@ deps:
 	@sh tests/deps.sh
 
 # deps first, even under -j: the build needs protoc-c and the headers
-$(BUILD)/proto/perfetto_trace.pb-c.c $(BUILD)/proto/perfetto_trace.pb-c.h: proto/perfetto_trace.proto | deps
+$(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h: proto/%.proto | deps
 	@mkdir -p $(BUILD)/proto
-	protoc-c --proto_path=proto --c_out=$(BUILD)/proto proto/perfetto_trace.proto
+	protoc-c --proto_path=proto --c_out=$(BUILD)/proto $<
 
-$(BUILD)/proto/perfetto_trace.pb-c.o: $(BUILD)/proto/perfetto_trace.pb-c.c $(BUILD)/proto/perfetto_trace.pb-c.h
-	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $(BUILD)/proto/perfetto_trace.pb-c.c
+$(BUILD)/proto/%.pb-c.o: $(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h
+	$(CC) $(CFLAGS) $(ALL_CPPFLAGS) -c -o $@ $(BUILD)/proto/$*.pb-c.c
 
 $(BUILD)/common/%.o: common/%.c $(HDR)
 	@mkdir -p $(@D)
@@ -71,7 +72,7 @@ clean:
 	rm -rf $(BUILD) build-* demo.pftrace demo.db example.pftrace
 
 .PHONY: all deps check demo bench install uninstall clean
-.PRECIOUS: $(BUILD)/common/%.o $(BUILD)/proto/perfetto_trace.pb-c.c
+.PRECIOUS: $(BUILD)/common/%.o $(BUILD)/proto/%.pb-c.c $(BUILD)/proto/%.pb-c.h
 
 # --- store schema (span-fetch, span-gen) -------------------------------------
 # sql/*.sql is the schema of the telemetry store; common/store/schema.c embeds it

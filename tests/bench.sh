@@ -38,6 +38,10 @@ pid=$($B/span-fetch --db "$W/w2.db" --list-processes | awk -F, 'NR == 2 { print 
 $B/span-fetch --db "$W/w2.db" -p "$pid" >"$W/w2.csv"
 $B/async-match "$W/w2.csv" 2>/dev/null >"$W/w2m.csv"
 $B/perfetto-encode -o "$W/w1.pftrace" "$W/w1.csv"
+# W4: the same 1,000,000 thread spans of 4 services as OTLP/JSON lines and
+# as Chrome JSON, for the two importers of span-fetch.
+$B/span-gen --format otlp --processes 4 --threads 4 --spans $N >"$W/w4.jsonl"
+$B/span-gen --format chrome --processes 4 --threads 4 --spans $N >"$W/w4.json"
 if [ "$BIG" = --big ]; then
 	awk -v n=10000000 -f tests/bench/w1.awk >"$W/w1big.csv"
 fi
@@ -56,6 +60,8 @@ fi
 	echo "parse2|$B/csvparse <$W/w2.csv"
 	echo "match2|$B/async-match $W/w2.csv 2>/dev/null"
 	echo "enc2|$B/perfetto-encode -o $W/o2.pftrace $W/w2m.csv"
+	echo "otlp4|$B/span-fetch --otlp $W/w4.jsonl 2>/dev/null"
+	echo "chrome4|$B/span-fetch --chrome $W/w4.json"
 	echo "pipe2|$B/span-fetch --db $W/w2.db -p $pid | $B/async-match 2>/dev/null | $B/perfetto-encode -o $W/o2p.pftrace"
 	[ "$BIG" = --big ] && echo "enc10|$B/perfetto-encode -o $W/o10.pftrace $W/w1big.csv"
 	true
@@ -110,6 +116,8 @@ row "sqlite3 -csv" W2 sql2 "$(lines "$W/w2.csv")" 0 "$(sqlite3 -csv "$W/w2.db" <
 row "span-fetch" W2 fetch2 "$(lines "$W/w2.csv")" 0 "$(size "$W/w2.csv")" 0
 row "async-match" W2 match2 "$(lines "$W/w2.csv")" "$(size "$W/w2.csv")" "$(size "$W/w2m.csv")" 0
 row "perfetto-encode" W2 enc2 "$(lines "$W/w2m.csv")" "$(size "$W/w2m.csv")" "$(size "$W/o2.pftrace")" 0
+row "span-fetch --otlp" W4 otlp4 $N "$(size "$W/w4.jsonl")" "$($B/span-fetch --otlp "$W/w4.jsonl" 2>/dev/null | wc -c)" 0
+row "span-fetch --chrome" W4 chrome4 $N "$(size "$W/w4.json")" "$($B/span-fetch --chrome "$W/w4.json" | wc -c)" 0
 printf "%-17s %-5s %9s %8s %8s %8s %8s %6.3fs\n" "pipeline" W2 - - - - - "$(secs pipe2)"
 [ "$BIG" = --big ] && row "perfetto-encode" W1x10 enc10 "$(lines "$W/w1big.csv")" "$(size "$W/w1big.csv")" "$(size "$W/o10.pftrace")" 10000000
 
@@ -128,6 +136,7 @@ echo "  perfetto-encode W3 / W1 time per record: $(ratio "$(secs enc3)" "$(secs 
 echo "  perfetto-inspect / perfetto-encode time on W1: $(ratio "$(secs insp1)" "$(secs enc1)") (target <= 1.0)"
 echo "  async-match speed / bare parse speed, W2 records: $(ratio "$(secs parse2)" "$(secs match2)") (target >= 0.5)"
 echo "  span-fetch speed / sqlite3 -csv speed, W2: $(ratio "$(secs sql2)" "$(secs fetch2)") (target >= 0.7)"
+echo "  span-fetch --otlp MB/s / --chrome MB/s, W4 (same spans): $(ratio "$(awk -v a="$(size "$W/w4.jsonl")" -v t="$(secs otlp4)" 'BEGIN { print a / t }')" "$(awk -v a="$(size "$W/w4.json")" -v t="$(secs chrome4)" 'BEGIN { print a / t }')") (target >= 0.8); spans/s $(awk -v t="$(secs otlp4)" -v n=$N 'BEGIN { printf "%.0f", n / t }') and $(awk -v t="$(secs chrome4)" -v n=$N 'BEGIN { printf "%.0f", n / t }'); peak RSS $(awk -v k="$(rss otlp4)" 'BEGIN { printf "%.1f", k / 1024 }') MB and $(awk -v k="$(rss chrome4)" 'BEGIN { printf "%.1f", k / 1024 }') MB"
 echo "  W2 pipeline wall / slowest stage alone: $(ratio "$pipe_wall" "$slowest") (target < 1.5);" \
     "CPU time / wall: $(awk -v u="$pipe_user" -v s="$pipe_sys" -v w="$pipe_wall" 'BEGIN { printf "%.2f", (u + s) / w }') (above 1: the stages overlap)"
 echo

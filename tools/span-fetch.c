@@ -1,8 +1,9 @@
 /*
  * span-fetch: one process's thread spans and async events from a telemetry
  * store (SQLite or PostgreSQL), as spanpipe records in ts order; or the
- * events of a Chrome trace-event JSON file. The work is in common/store/fetch.c
- * and common/chrome/import.c.
+ * events of a Chrome trace-event JSON file, or the spans, logs and metrics of
+ * an OpenTelemetry (OTLP) file. The work is in common/store/fetch.c,
+ * common/chrome/import.c and common/otel/.
  */
 #include <getopt.h>
 #include <inttypes.h>
@@ -14,6 +15,7 @@
 #include "base/timearg.h"
 #include "base/util.h"
 #include "chrome/import.h"
+#include "otel/otlp.h"
 #include "records/diag.h"
 #include "records/record.h"
 #include "store/fetch.h"
@@ -27,7 +29,8 @@ usage(FILE *f, int status)
 	    "                  [--end-time T] [--spans thread|async|both]\n"
 	    "                  [--progress | --no-progress]\n"
 	    "       span-fetch [--db PATH|URI] --list-processes\n"
-	    "       span-fetch [-k] --chrome FILE\n", f);
+	    "       span-fetch [-k] --chrome FILE\n"
+	    "       span-fetch [-k] --otlp FILE\n", f);
 	if (f == stdout)
 		fputs("\n"
 		    "  --chrome FILE        read Chrome trace-event JSON "
@@ -38,10 +41,12 @@ usage(FILE *f, int status)
 		    "  --end-time T         end of the range: RFC 3339 or "
 		    "nanoseconds\n"
 		    "  -h, --help           this help\n"
-		    "  -k, --keep-going     --chrome: skip bad events, "
+		    "  -k, --keep-going     with a FILE: skip bad input, "
 		    "exit 65\n"
 		    "  -l, --list-processes one process record per process\n"
 		    "  --no-progress        never show progress\n"
+		    "  --otlp FILE          read OpenTelemetry OTLP (JSON or "
+		    "protobuf) instead\n"
 		    "  -p, --process-id ID  the process to fetch\n"
 		    "  --progress           show progress on stderr even off a "
 		    "terminal\n"
@@ -80,7 +85,11 @@ spansopt(const char *s)
 	return 0;
 }
 
-enum { FETCH, LIST, CHROME };
+/* The modes: the store, or one of the file formats. */
+enum { FETCH, LIST, CHROME, OTLP };
+static const char *const fileopts[] = {
+	[CHROME] = "--chrome", [OTLP] = "--otlp",
+};
 
 static enum progress_mode progress = PROGRESS_AUTO;
 
@@ -92,6 +101,7 @@ static const struct option longopts[] = {
 	{ "keep-going", no_argument, NULL, 'k' },
 	{ "list-processes", no_argument, NULL, 'l' },
 	{ "no-progress", no_argument, NULL, 'P' },
+	{ "otlp", required_argument, NULL, 'O' },
 	{ "process-id", required_argument, NULL, 'p' },
 	{ "progress", no_argument, NULL, 'R' },
 	{ "spans", required_argument, NULL, 'S' },
@@ -100,20 +110,34 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The options into o, db and chrome; returns FETCH, LIST or CHROME. */
+/* A file to read in format mode: only one. */
+static void
+file_opt(int *mode, const char **file, int m, const char *arg)
+{
+	if (*file) {
+		warnmsg("%s and %s exclude each other", fileopts[*mode],
+		    fileopts[m]);
+		usage(stderr, EX_USAGE);
+	}
+	*mode = m;
+	*file = arg;
+}
+
+/* The options into o, db and file; returns the mode. */
 static int
 options(int argc, char *argv[], struct fetch_opts *o, const char **db,
-    const char **chrome)
+    const char **file)
 {
-	int c, list = 0;
+	int c, list = 0, mode = FETCH;
 
 	while ((c = getopt_long(argc, argv, "hklp:", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'c': *chrome = optarg; break;
+		case 'c': file_opt(&mode, file, CHROME, optarg); break;
 		case 'd': *db = optarg; break;
 		case 'e': o->end = timeopt("--end-time", optarg);
 			o->ranged = 1; break;
 		case 'h': usage(stdout, 0); break;
+		case 'O': file_opt(&mode, file, OTLP, optarg); break;
 		case 'k': diag_keep_going = 1; break;
 		case 'l': list = 1; break;
 		case 'p': o->pid = optarg; break;
@@ -130,12 +154,12 @@ options(int argc, char *argv[], struct fetch_opts *o, const char **db,
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
-	if (*chrome && (list || o->pid)) {
-		warnmsg("--chrome excludes -p and --list-processes");
+	if (*file && (list || o->pid)) {
+		warnmsg("%s excludes -p and --list-processes", fileopts[mode]);
 		usage(stderr, EX_USAGE);
 	}
-	if (*chrome)
-		return CHROME;
+	if (*file)
+		return mode;
 	if (list == !!o->pid) {
 		warnmsg(list ? "-p and --list-processes exclude each other"
 		    : "-p PROCESS_ID or --list-processes is needed");
@@ -151,17 +175,25 @@ main(int argc, char *argv[])
 {
 	struct fetch_opts o = { .start = INT64_MIN, .end = INT64_MAX,
 	    .spans = FETCH_THREAD | FETCH_ASYNC };
-	const char *db = getenv("SPANPIPE_DB"), *chrome = NULL;
+	const char *db = getenv("SPANPIPE_DB"), *file = NULL;
 	struct store *st;
 	int mode;
 
 	setprogname(argv[0]);
-	mode = options(argc, argv, &o, &db, &chrome);
+	mode = options(argc, argv, &o, &db, &file);
 	if (mode == CHROME) {
 		out_open(NULL, 0);
-		chrome_import(chrome, CHROME_SORTMEM);
+		chrome_import(file, CHROME_SORTMEM);
 		out_close();
 		return diag_status();
+	}
+	if (mode == OTLP) {
+		int status;
+
+		out_open(NULL, 0);
+		status = otlp_import(file);
+		out_close();
+		return status;
 	}
 	if (!db || !*db)
 		db = "telemetry.db";

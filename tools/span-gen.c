@@ -28,7 +28,8 @@ usage(FILE *f, int status)
 	    "[--async N]\n"
 	    "                [--open N] [--orphan-percent N] "
 	    "[--start-time T]\n"
-	    "                [--unique-names] [--progress | --no-progress]\n", f);
+	    "                [--unique-names] [--progress | --no-progress]\n"
+	    "                [--format records|otlp|chrome]\n", f);
 	if (f == stdout)
 		fputs("\n"
 		    "  --async N          async spans in all (default: spans "
@@ -43,6 +44,10 @@ usage(FILE *f, int status)
 		    "  --depth N          thread span nesting depth (default "
 		    "4)\n"
 		    "  -f, --force        replace an existing store\n"
+		    "  --format FMT       records (default), or the thread spans "
+		    "as otlp\n"
+		    "                     (OTLP/JSON lines) or chrome (Chrome "
+		    "JSON)\n"
 		    "  -h, --help         this help\n"
 		    "  --open N           most async spans open at once "
 		    "(default 64)\n"
@@ -241,6 +246,7 @@ static const struct option longopts[] = {
 	{ "db", required_argument, NULL, 'd' },
 	{ "depth", required_argument, NULL, 'D' },
 	{ "force", no_argument, NULL, 'f' },
+	{ "format", required_argument, NULL, 'F' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "no-progress", no_argument, NULL, 1001 },
 	{ "open", required_argument, NULL, 'o' },
@@ -258,6 +264,23 @@ static const struct option longopts[] = {
 
 static enum progress_mode progress = PROGRESS_AUTO;
 
+enum { FMT_RECORDS, FMT_OTLP, FMT_CHROME };
+static int format = FMT_RECORDS;
+
+static int
+formatopt(const char *s)
+{
+	if (strcmp(s, "records") == 0)
+		return FMT_RECORDS;
+	if (strcmp(s, "otlp") == 0)
+		return FMT_OTLP;
+	if (strcmp(s, "chrome") == 0)
+		return FMT_CHROME;
+	warnmsg("--format: '%s' is not records, otlp or chrome", s);
+	usage(stderr, EX_USAGE);
+	return 0;
+}
+
 static void
 options(int argc, char *argv[], struct gen_opts *o, const char **db,
     int *force)
@@ -273,6 +296,7 @@ options(int argc, char *argv[], struct gen_opts *o, const char **db,
 		case 'D': o->depth = (int)numopt("depth", optarg, 1,
 			    GEN_MAXDEPTH); break;
 		case 'f': *force = 1; break;
+		case 'F': format = formatopt(optarg); break;
 		case 'h': usage(stdout, 0); break;
 		case 'o': o->open = (int)numopt("open", optarg, 1, 1000000);
 			break;
@@ -303,6 +327,11 @@ options(int argc, char *argv[], struct gen_opts *o, const char **db,
 		warnmsg("unexpected argument '%s'", argv[optind]);
 		usage(stderr, EX_USAGE);
 	}
+	if (*db != NULL && format != FMT_RECORDS) {
+		warnmsg("--format %s excludes --db", format == FMT_OTLP ?
+		    "otlp" : "chrome");
+		usage(stderr, EX_USAGE);
+	}
 }
 
 int
@@ -326,6 +355,10 @@ main(int argc, char *argv[])
 	progress_total_count((uint64_t)o.spans + 2 * (uint64_t)o.async);
 	if (db)
 		gen_store(g, db, force);
+	else if (format == FMT_OTLP)
+		gen_otlp(g);
+	else if (format == FMT_CHROME)
+		gen_chrome(g);
 	else
 		gen_records(g);
 	progress_end();

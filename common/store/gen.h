@@ -80,4 +80,9 @@ const char *gev_target(const struct gev *ev);
 const char *gev_file(const struct gev *ev);
 int gev_line(const struct gev *ev);
 
+/* genfmt.c: the thread spans to standard output as OTLP/JSON lines (a
+ * service per process) or as Chrome trace-event JSON. */
+void gen_otlp(struct gen *g);
+void gen_chrome(struct gen *g);
+
 #endif

@@ -247,11 +247,116 @@ t "span-gen: --seed not a number" 64 '' '' "span-gen: --seed: 'x' is not an inte
 t "span-gen: --start-time beyond int64" 64 '' '' "span-gen: --start-time: '99999999999999999999' is out of the int64" -- $G --start-time 99999999999999999999
 t "span-gen: --db a directory" 73 '' '' "span-gen: $T: the file exists" -- $G --db "$T" --spans 1
 
+# --- OTLP in: span-fetch --otlp ------------------------------------------------
+
+# ospan ID START END: one span in one OTLP/JSON line.
+ospan() {
+	printf '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"%s","name":"op","startTimeUnixNano":%s,"endTimeUnixNano":%s}]}]}]}\n' "$1" "$2" "$3"
+}
+printf '{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"0a' >"$T/o-trunc.json"
+t "span-fetch --otlp: truncated JSON" 65 '' "$H" 'o-trunc.json:1:[0-9]+: byte [0-9]+: unexpected end of the input inside a JSON value' -- $F --otlp "$T/o-trunc.json"
+{ ospan 00f067aa0ba902b7 '"100"' '"200"'; printf '{"resourceSpans": nope}\n'; ospan 00f067aa0ba902b8 '"300"' '"400"'; } >"$T/o-mid.json"
+t "span-fetch --otlp -k: a bad line skipped, the rest kept" 65 '' '*' 'o-mid.json:2:[0-9]+: byte [0-9]+: ' -- $F -k --otlp "$T/o-mid.json"
+[ "$(grep -c '^async_begin' "$T/out")" = 2 ] && pass "span-fetch --otlp -k: both good spans written" || fail "span-fetch --otlp -k: both good spans written" "$(cat "$T/out")"
+printf '{"resourceSpans":[{"scopeSpans":[{"spans":"many"}]}]}\n' >"$T/o-type.json"
+t "span-fetch --otlp: spans not an array" 65 '' "$H" 'o-type.json:1:1: resource 0, scopeSpans 0: spans: expected an array, found string' -- $F --otlp "$T/o-type.json"
+ospan 00f067aa0ba902b7 true '"200"' >"$T/o-ttype.json"
+t "span-fetch --otlp: a time of the wrong type" 65 '' "$H" 'startTimeUnixNano: expected a decimal string or an integer, found boolean' -- $F --otlp "$T/o-ttype.json"
+ospan 00f067aa0ba902b7f '"100"' '"200"' >"$T/o-odd.json"
+t "span-fetch --otlp: a span id of 17 digits" 65 '' "$H" "spanId: '00f067aa0ba902b7f' is not a 8-byte id in hex \(at most 16 digits\) or base64" -- $F --otlp "$T/o-odd.json"
+ospan f067aa0ba902b7 '"100"' '"200"' >"$T/o-short.json"
+t "span-fetch --otlp: a span id of 14 digits is left-padded" 0 '' '*' '1 spans,' -- $F --otlp "$T/o-short.json"
+ospan 00f067aa0ba902zz '"100"' '"200"' >"$T/o-nothex.json"
+t "span-fetch --otlp: a span id that is not hex" 65 '' "$H" "spanId: '00f067aa0ba902zz' is not" -- $F --otlp "$T/o-nothex.json"
+ospan 00f067aa0ba902b7 '"99999999999999999999"' '"1"' >"$T/o-range.json"
+t "span-fetch --otlp: a time beyond uint64" 65 '' "$H" "startTimeUnixNano: '99999999999999999999' is out of range \(above 18446744073709551615\)" -- $F --otlp "$T/o-range.json"
+ospan 00f067aa0ba902b7 '"9300000000000000000"' '"9300000000000000001"' >"$T/o-2262.json"
+t "span-fetch --otlp: a time after 2262" 65 '' "$H" "is out of range \(after the year 2262\)" -- $F --otlp "$T/o-2262.json"
+ospan 00f067aa0ba902b7 -5 '"1"' >"$T/o-neg.json"
+t "span-fetch --otlp: a negative time" 65 '' "$H" "startTimeUnixNano: '-5' is negative" -- $F --otlp "$T/o-neg.json"
+ospan 00f067aa0ba902b7 '"200"' '"100"' >"$T/o-back.json"
+t "span-fetch --otlp: end before start" 65 '' "$H" "o-back.json:1:1: span 'op': end time 100 is before its start 200" -- $F --otlp "$T/o-back.json"
+t "span-fetch --otlp -k: end before start skipped, counted" 65 '' "$H" '1 spans skipped as bad' -- $F -k --otlp "$T/o-back.json"
+# deep nesting: 100 kvlist levels is JSON 400 deep, beyond the tokener's
+# 200; 40 levels parse but pass the 32 attribute levels allowed
+python3 -c '
+import sys
+n = int(sys.argv[1])
+v = "{\"stringValue\":\"x\"}"
+for i in range(n):
+    v = "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":%s}]}}" % v
+print("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"1\",\"spanId\":\"2\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":[{\"key\":\"a\",\"value\":%s}]}]}]}]}" % v)' 100 >"$T/o-deep100.json"
+t "span-fetch --otlp: JSON nested 400 deep" 65 '' "$H" 'o-deep100.json:1:[0-9]+: byte [0-9]+: JSON nested too deeply' -- $F --otlp "$T/o-deep100.json"
+sed 's/kvlistValue/kvlistValue/' "$T/o-deep100.json" | python3 -c '
+import sys
+n = 40
+v = "{\"stringValue\":\"x\"}"
+for i in range(n):
+    v = "{\"kvlistValue\":{\"values\":[{\"key\":\"k\",\"value\":%s}]}}" % v
+print("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"1\",\"spanId\":\"2\",\"startTimeUnixNano\":\"1\",\"endTimeUnixNano\":\"2\",\"attributes\":[{\"key\":\"a\",\"value\":%s}]}]}]}]}" % v)' >"$T/o-deep40.json"
+t "span-fetch --otlp: attributes nested 40 deep" 65 '' "$H" 'attribute value nested more than 32 levels deep' -- $F --otlp "$T/o-deep40.json"
+# a million spans with one id, overlapping: all kept, renamed, in bounded
+# time; identical ones dropped as duplicates
+python3 -c '
+import sys
+w = sys.stdout.write
+for i in range(0, 1000000, 10000):
+    w("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[")
+    w(",".join("{\"traceId\":\"1\",\"spanId\":\"2\",\"name\":\"s\",\"startTimeUnixNano\":\"%d\",\"endTimeUnixNano\":\"%d\"}" % (1000 + j * 10, 1025 + j * 10) for j in range(i, i + 10000)))
+    w("]}]}]}\n")' >"$T/o-oneid.json"
+t "span-fetch --otlp: a million spans with one id" 0 '' '*' '999999 spans that share a span id' -- timeout 600 $F --otlp "$T/o-oneid.json"
+$AM "$T/out" >/dev/null 2>"$T/am.err" && pass "span-fetch --otlp: a million spans with one id: async-match takes them" || fail "span-fetch --otlp: a million spans with one id: async-match takes them" "$(head -3 "$T/am.err")"
+python3 -c '
+import sys
+line = "{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[" + ",".join(["{\"traceId\":\"1\",\"spanId\":\"2\",\"name\":\"s\",\"startTimeUnixNano\":\"5\",\"endTimeUnixNano\":\"9\"}"] * 10000) + "]}]}]}\n"
+sys.stdout.write(line * 100)' >"$T/o-dup.json"
+t "span-fetch --otlp: a million copies of one span: one kept" 0 '' '*' '999999 duplicate spans dropped' -- timeout 600 $F --otlp "$T/o-dup.json"
+bi_rss "span-fetch --otlp: a million spans with one id in under 300 MB" 300000 $F --otlp "$T/o-oneid.json"
+# one JSON value past the 64 MiB bound: refused, not held
+python3 -c '
+import sys
+sys.stdout.write("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[")
+sys.stdout.write(",".join(["{\"traceId\":\"1\",\"spanId\":\"2\",\"name\":\"%s\",\"startTimeUnixNano\":\"5\",\"endTimeUnixNano\":\"9\"}" % ("x" * 1000)] * 70000))
+sys.stdout.write("]}]}]}\n")' >"$T/o-huge.json"
+t "span-fetch --otlp: one JSON value over 64 MiB" 65 '' "$H" 'a JSON value of more than 64 MiB \(it starts at line 1\): write it as JSON lines' -- $F --otlp "$T/o-huge.json"
+# gzip bombs: zeros are not JSON at the first byte; 1 GB of spaces is
+# (100 MB here) is refused past 64 MiB by its ratio
+head -c 10000000 /dev/zero | gzip -1 >"$T/oz10m.gz"
+for i in 1 2 3 4 5 6 7 8 9 10; do cat "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz" "$T/oz10m.gz"; done >"$T/obomb.gz"
+t "span-fetch --otlp: gzip bomb of zeros" 65 '' "$H" 'obomb.gz:1:1: this is not OTLP/JSON or OTLP protobuf' -- timeout 60 $F --otlp "$T/obomb.gz"
+head -c 100000000 /dev/zero | tr '\0' ' ' | gzip -9 >"$T/ospaces.gz"
+t "span-fetch --otlp: gzip bomb of spaces" 65 '' "$H" 'ospaces.gz: gzip data inflates to more than 250 times its size' -- timeout 60 $F --otlp "$T/ospaces.gz"
+bi_rss "span-fetch --otlp: gzip bomb of spaces in under 64 MB" 64000 $F --otlp "$T/ospaces.gz"
+for i in 1 2 3 4 5 6 7 8 9 10; do cat "$T/o-oneid.json"; done | head -c 20000000 | gzip -1 | head -c 300000 >"$T/ocut.gz"
+t "span-fetch --otlp: gzip cut short" 65 '' '*' 'ocut.gz: byte [0-9]+: gzip data cut short' -- $F --otlp "$T/ocut.gz"
+# protobuf: cut short, a frame longer than the file, a nesting bomb
+printf '\012\200\001abc' >"$T/o-pbcut.pb"
+t "span-fetch --otlp: protobuf cut short" 65 '' "$H" 'o-pbcut.pb:1:1: byte 0: the input ends inside a field: 3 of 128 bytes' -- $F --otlp "$T/o-pbcut.pb"
+printf '\000\000\020\000\012\001x' >"$T/o-frame.pb"
+t "span-fetch --otlp: proto frame longer than the file" 65 '' "$H" 'o-frame.pb:1:1: byte 0: message 1 is cut short: 3 of 4096 bytes' -- $F --otlp "$T/o-frame.pb"
+python3 -c '
+import sys
+def ld(f, b):
+    n, v = len(b), b""
+    while True:
+        if n < 128:
+            v += bytes([n]); break
+        v += bytes([n & 127 | 128]); n >>= 7
+    return bytes([f << 3 | 2]) + v + b
+v = ld(1, b"x")
+for i in range(2000):
+    v = ld(6, ld(1, ld(2, v)))
+sys.stdout.buffer.write(ld(1, ld(2, ld(2, ld(9, ld(2, v))))))' >"$T/o-pbdeep.pb"
+t "span-fetch --otlp: protobuf nested 6000 deep" 65 '' "$H" 'ResourceSpans nested more than 108 levels deep' -- $F --otlp "$T/o-pbdeep.pb"
+printf '\012\003\012\001\377' >"$T/o-pbbad.pb"
+t "span-fetch --otlp: protobuf that is not a ResourceSpans" 65 '' "$H" 'o-pbbad.pb:1:3: byte 2: 3 bytes that are not an OTLP ResourceSpans message' -- $F --otlp "$T/o-pbbad.pb"
+
 # --- every input fuzzing found, through every tool that reads it ----------------
 
 for f in tests/fuzz/regress/*; do
 	case $f in
 	*.pftrace) set -- perfetto-inspect --records ;;
+	*.otlp | otlp-*) set -- span-fetch "-k --otlp" ;;
 	*) set -- async-match -k perfetto-encode -k ;;
 	esac
 	while [ $# -gt 0 ]; do

@@ -13,7 +13,7 @@ set -e
 B=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-HARNESSES=${*:-records inspect asyncmatch encode arrow}
+HARNESSES=${*:-records inspect asyncmatch encode arrow otlp}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 CLANG=${CLANG:-clang}
@@ -78,6 +78,20 @@ for h in $HARNESSES; do
 	case $h in
 	records | encode | asyncmatch)
 		records_seeds "$h" ;;
+	otlp)
+		for f in tests/data/otel/*.json tests/data/otel/*.jsonl; do
+			seed "$h" "$(basename "$f")" <"$f"
+		done
+		for d in lines snake base64 array legacy bare; do
+			python3 tests/oteldialect.py $d <tests/data/otel/spans.json | seed "$h" "dialect-$d.json"
+		done
+		protoc -I proto --encode=opentelemetry.proto.trace.v1.TracesData \
+		    otlp_trace.proto <tests/data/otel/spans.txtpb | seed "$h" spans.pb
+		if [ -d "$SHARED/corpus/otel" ]; then
+			for f in "$SHARED"/corpus/otel/otlp/* "$SHARED"/corpus/otel/otlp-pb/*; do
+				seed "$h" "$(basename "$f")" <"$f"
+			done
+		fi ;;
 	inspect)
 		python3 tests/tracegen.py -o "$B/seeds/$h"
 		for f in tests/data/*.csv; do
