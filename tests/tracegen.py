@@ -446,11 +446,116 @@ def mutations():
     return b"".join(out)
 
 
+# Slice ends as the importer takes them, atrace lines, JSON nulls, tracks.
+def end_below_top():
+    # END a closes a under b; nothing comes later: b stays open, no cut
+    return cat(decls(),
+               packet(seq(2), ts(1), event(BEGIN, 2, name="a")),
+               packet(seq(2), ts(2), event(BEGIN, 2, name="b")),
+               packet(seq(2), ts(3), event(END, 2, name="a")))
+
+
+def json_null_array():
+    arr = cat(ln(10, "tags"), ln(12, ln(6, "a")), ln(12, ln(9, "null")))
+    return cat(decls(), packet(seq(2), ts(5), event(INSTANT, 2, name="x",
+                                                     annos=[arr])))
+
+
+def json_null_inside():
+    # nulls inside a JSON object or array: the importer skips them
+    return cat(decls(), packet(seq(2), ts(5), event(INSTANT, 2, name="x",
+               annos=[cat(ln(10, "o"), ln(9, '{"a":null,"b":[null,1]}'))])))
+
+
+def ftrace(cpu, *evs):
+    """evs: (ts, tid, print buffer)"""
+    return packet(ln(1, cat(vi(1, cpu), *[ln(2, cat(
+        vi(1, t), vi(2, tid), ln(3, cat(vi(1, 1), ln(2, buf)))))
+        for t, tid, buf in evs])))
+
+
+def atrace_shared():
+    # thread 42/7 has track events and atrace: one stack; the atrace E
+    # comes after a named track event END closed "te" under "at"
+    return cat(decls(),
+               packet(seq(2), ts(10), event(BEGIN, 2, name="te", cats=["c"])),
+               ftrace(0, (20, 7, "B|42|at\n")),
+               packet(seq(2), ts(30), event(END, 2, cats=["c"])),
+               ftrace(0, (40, 7, "E|42\n")))
+
+
+def atrace_separate():
+    # the same, but the descriptor keeps its thread's track its own
+    sep = ln(60, cat(vi(1, 2), ln(4, cat(vi(1, 42), vi(2, 7),
+                                         ln(5, "main"))), vi(9, 1)))
+    return cat(packet(seq(1), sep),
+               packet(seq(2), ts(10), event(BEGIN, 2, name="te", cats=["c"])),
+               ftrace(0, (20, 7, "B|42|at\n")),
+               packet(seq(2), ts(30), event(END, 2, cats=["c"])),
+               ftrace(0, (40, 7, "E|42\n")))
+
+
+def atrace_kinds():
+    # sync, async and counter lines, on two CPUs; a clock sync line
+    return ftrace(0, (10, 7, "B|42|outer"), (11, 7, "I|42|mark"),
+                  (12, 7, "S|42|load|1"), (13, 7, "S|42|load|2"),
+                  (14, 7, "C|42|queue|3"), (15, 7, "E|42"),
+                  (16, 7, "F|42|load|1"), (17, 7, "F|42|load|2"),
+                  (18, 7, "trace_event_clock_sync: parent_ts=1")) + \
+        ftrace(1, (12, 8, "B|42|other\n"), (13, 8, "E\n"),
+               (14, 8, "C|42|queue|4"))
+
+
+def atrace_bad():
+    return ftrace(0, (10, 7, "hello, kernel"), (11, 7, "B|x|name"))
+
+
+def tracks_used():
+    # an unused process, two same-named siblings (one track), a thread
+    # whose parent process is made for it
+    return cat(packet(seq(1), process(1, 42, "proc")),
+               packet(seq(1), process(5, 43, "idle")),
+               packet(seq(1), thread(2, 42, 7, "main", parent=1)),
+               packet(seq(1), custom(8, "lane", parent=1)),
+               packet(seq(1), custom(9, "lane", parent=1)),
+               packet(seq(2), ts(1), event(INSTANT, 2, name="t")),
+               packet(seq(2), ts(2), event(INSTANT, 8, name="a")),
+               packet(seq(2), ts(3), event(INSTANT, 9, name="b")))
+
+
+def legacy_event(track, name, phase, cats=("c",), **ids):
+    """A TrackEvent with a LegacyEvent: ids unscoped=, local=, bind=, dir="""
+    num = {"unscoped": 6, "local": 10, "bind": 8, "dir": 13}
+    le = cat(vi(2, ord(phase)), *[vi(num[k], v) for k, v in ids.items()])
+    return ln(11, cat(vi(11, track), ln(23, name), *[ln(22, c) for c in cats],
+                      ln(6, le)))
+
+
+def legacy_async():
+    # nestable b/e with one id, legacy S/T/F by name, flows v1 (s, t, f;
+    # an f binds to the next slice on its track) and v2 (bind ids out,
+    # in) on complete slices
+    return cat(decls(),
+               packet(seq(2), ts(1), legacy_event(2, "load", "b", unscoped=5)),
+               packet(seq(2), ts(2), legacy_event(2, "part", "b", unscoped=5)),
+               packet(seq(2), ts(3), legacy_event(2, "part", "e", unscoped=5)),
+               packet(seq(2), ts(4), legacy_event(2, "load", "e", unscoped=5)),
+               packet(seq(2), ts(5), legacy_event(2, "req", "S", unscoped=7)),
+               packet(seq(2), ts(6), legacy_event(2, "req", "T", unscoped=7)),
+               packet(seq(2), ts(7), legacy_event(2, "req", "F", unscoped=7)),
+               packet(seq(2), ts(10), legacy_event(2, "a", "X", bind=9, dir=2)),
+               packet(seq(2), ts(10), legacy_event(2, "fl", "s", unscoped=3)),
+               packet(seq(2), ts(20), legacy_event(2, "b", "X", bind=9, dir=1)),
+               packet(seq(2), ts(20), legacy_event(2, "fl", "t", unscoped=3)),
+               packet(seq(2), ts(30), legacy_event(2, "fl", "f", unscoped=3)),
+               packet(seq(2), ts(30), legacy_event(2, "c", "X")))
+
+
 SCENARIOS = {name.replace("_", "-"): fn for name, fn in list(globals().items())
              if callable(fn) and fn.__module__ == "__main__" and
              fn.__code__.co_argcount == 0 and
              not fn.__code__.co_flags & 0x04 and
-             name not in ("decls", "main")}
+             name not in ("decls", "main", "ftrace", "legacy_event")}
 
 
 def main():

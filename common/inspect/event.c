@@ -1,12 +1,8 @@
 /*
  * TrackEvents as they arrive: decoded in one pass over their fields, their
  * interned ids resolved against the sequence as it is at this point of the
- * file, their track and timestamp settled. Each then waits in a sort window
- * (on timestamp, then file order) of INSP_WINDOW events, so
- * that they are processed in the order the importer sorts them whenever no
- * event is further than that from its place. Cost: O(log INSP_WINDOW) per
- * event that comes out of order, O(1) for one in order; memory
- * INSP_WINDOW events.
+ * file, their track and timestamp settled; then into the sort window
+ * (window.c). Cost: one pass over each event's fields.
  */
 #include <inttypes.h>
 #include <stddef.h>
@@ -32,12 +28,15 @@ struct tedec {
 	uint32_t loc_line;
 	size_t ncat_iids, ncats, nannos;
 	uint64_t legacy_name_iid;
-	int legacy_phase;
-	size_t nfl, nend;
+	int legacy_phase, legacy_scope;
+	int thread_time, thread_instr;	/* built-in thread counters */
+	size_t nfl, nend, nxtracks;
 	uint64_t extra;
 	struct sbuf *fl, *te;		/* flows, terminating flows */
 	uint64_t cat_iids[MAXCATS];
 	struct pbfield cats[MAXCATS];
+	uint64_t xtracks[MAXCATS];	/* extra counter track uuids */
+	struct ilegacy lg;		/* set by legacy(), when has_legacy */
 };
 
 static void
@@ -94,7 +93,8 @@ sourceloc(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 	return r;
 }
 
-/* LegacyEvent: name_iid 1, phase 2, duration_us 3. */
+/* LegacyEvent: name_iid 1, phase 2, duration_us 3, the ids 6, 10 and 11,
+ * id_scope 7, bind_id 8, flow_direction 13, instant_event_scope 14. */
 static int
 legacy(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 {
@@ -103,16 +103,32 @@ legacy(struct tedec *d, const uint8_t *p, size_t n, const char **why)
 	int r;
 
 	d->has_legacy = 1;
+	zero(&d->lg, sizeof(d->lg));
 	pb_init(&b, p, n);
 	while ((r = pb_next(&b, &f, why)) > 0) {
+		if (f.num == 7 && f.wt == PB_LEN) {
+			d->lg.has_scope = 1;
+			d->lg.scope_h = XXH3_64bits(f.data, f.len);
+		}
 		if (f.wt != PB_VARINT)
 			continue;
-		if (f.num == 1)
+		if (f.num == 6 || f.num == 10 || f.num == 11) {
+			d->lg.has_id = 1;	/* unscoped, local, global */
+			d->lg.local = f.num == 10;
+			d->lg.unscoped = f.num == 6;
+			d->lg.id = f.v;
+		} else if (f.num == 8) {
+			d->lg.has_bind = 1, d->lg.bind = f.v;
+		} else if (f.num == 13) {
+			d->lg.dir = (int)f.v;
+		} else if (f.num == 1)
 			d->legacy_name_iid = f.v;
 		else if (f.num == 2)
 			d->legacy_phase = (int)f.v;
 		else if (f.num == 3)
 			d->legacy_dur_us = (int64_t)f.v;
+		else if (f.num == 14)
+			d->legacy_scope = (int)f.v;
 	}
 	return r;
 }
@@ -161,6 +177,25 @@ extra_values(struct tedec *d, const struct pbfield *f)
 	return r;
 }
 
+static int
+extra_tracks(struct tedec *d, const struct pbfield *f)
+{
+	struct pbuf b;
+	uint64_t v;
+	int r;
+
+	if (f->wt != PB_LEN) {
+		if (d->nxtracks < MAXCATS)
+			d->xtracks[d->nxtracks++] = f->v;
+		return 0;
+	}
+	pb_init(&b, f->data, f->len);
+	while ((r = pb_packed_next(&b, PB_VARINT, &v)) > 0)
+		if (d->nxtracks < MAXCATS)
+			d->xtracks[d->nxtracks++] = v;
+	return r;
+}
+
 /* The single-valued fields of a TrackEvent. */
 static int
 scalar_field(struct tedec *d, const struct pbfield *f, const char **why)
@@ -191,10 +226,14 @@ scalar_field(struct tedec *d, const struct pbfield *f, const char **why)
 		d->has_abs_us = 1, d->abs_us = (int64_t)f->v;
 		break;
 	case 2:
-	case 8:
 	case 17:
-	case 20:
 		/* thread time and instruction counts: counter values too */
+		d->thread_time = 1;
+		d->extra++;
+		break;
+	case 8:
+	case 20:
+		d->thread_instr = 1;
 		d->extra++;
 		break;
 	default:
@@ -252,6 +291,10 @@ field(struct tedec *d, const struct pbfield *f, const char **why)
 	case 46:
 		r = extra_values(d, f);
 		break;
+	case 31:
+	case 45:
+		r = extra_tracks(d, f);
+		break;
 	case 4: case 6: case 22: case 23: case 28: case 33:
 		return nested_field(d, f, why);
 	default:
@@ -260,34 +303,6 @@ field(struct tedec *d, const struct pbfield *f, const char **why)
 	if (r < 0)
 		*why = "a repeated field does not decode";
 	return r;
-}
-
-static struct iev *
-ev_alloc(struct insp *in)
-{
-	struct iev *e = in->freelist;
-
-	if (e)
-		in->freelist = e->next;
-	else
-		e = xmalloc(sizeof(*e));
-	zero(e, sizeof(*e));
-	return e;
-}
-
-void
-iev_free(struct insp *in, struct iev *e)
-{
-	free(e->flows);
-	if (e->rec) {
-		rcs_unref(e->rec->name);
-		rcs_unref(e->rec->cat);
-		rcs_unref(e->rec->file);
-		free(e->rec->args);
-		free(e->rec);
-	}
-	e->next = in->freelist;
-	in->freelist = e;
 }
 
 static void
@@ -419,6 +434,8 @@ resolve_args(struct insp *in, const struct iseq *s, const uint8_t *p,
 	return 0;
 }
 
+static struct itrack *resolve_uuid(struct insp *in, uint64_t uuid);
+
 static struct itrack *
 resolve_track(struct insp *in, const struct iseq *s, const struct tedec *d)
 {
@@ -431,14 +448,23 @@ resolve_track(struct insp *in, const struct iseq *s, const struct tedec *d)
 		uuid = s->def_track;
 	/* no track, or track 0: the sequence's thread, if it has one */
 	if (uuid == 0 && s && s->has_thread)
-		return itrack_thread(in, s->pid, s->tid);
-	if (uuid == 0 && s && s->has_def_track && (t = um_get(in->tracks_by_uuid,
-	    s->def_track)) && t->kind == TK_THREAD)
-		return t;
-	t = itrack_get(in, uuid);
+		t = itrack_thread(in, s->pid, s->tid);
+	else if (uuid != 0 || !s || !s->has_def_track || !(t = um_get(
+	    in->tracks_by_uuid, s->def_track)) || t->kind != TK_THREAD)
+		t = resolve_uuid(in, uuid);
+	itrack_source(in, t, 0);
+	return t;
+}
+
+static struct itrack *
+resolve_uuid(struct insp *in, uint64_t uuid)
+{
+	struct itrack *t = itrack_get(in, uuid);
+
 	if (uuid == 0 && !t->declared) {
 		t->kind = TK_GLOBAL;
 		t->declared = t->synthetic = 1;
+		t->name = xstrdup("Default Track");
 		in->tracks[TK_GLOBAL]++;
 	}
 	if (!t->used) {
@@ -482,176 +508,18 @@ event_type(struct insp *in, const struct tedec *d)
 	}
 }
 
-/* Waiting events carry their sort key, so that ordering them reads
- * the window's arrays only, not the events. */
-static int
-keylt(const struct wait *a, const struct wait *b)
-{
-	return a->ts < b->ts || (a->ts == b->ts && a->ord < b->ord);
-}
-
-static void
-heap_push(struct insp *in, struct wait w)
-{
-	size_t i = in->nheap++;
-
-	if (!in->heap)
-		in->heap = xreallocarray(NULL, INSP_WINDOW + 2,
-		    sizeof(*in->heap));
-	while (i > 0 && keylt(&w, &in->heap[(i - 1) / 2])) {
-		in->heap[i] = in->heap[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	in->heap[i] = w;
-}
-
-static struct iev *
-heap_pop(struct insp *in)
-{
-	struct iev *top = in->heap[0].e;
-	struct wait last = in->heap[--in->nheap];
-	size_t i = 0, n = in->nheap;
-
-	for (size_t c; (c = 2 * i + 1) < n; i = c) {
-		if (c + 1 < n && keylt(&in->heap[c + 1], &in->heap[c]))
-			c++;
-		if (!keylt(&in->heap[c], &last))
-			break;
-		in->heap[i] = in->heap[c];
-	}
-	if (n > 0)
-		in->heap[i] = last;
-	return top;
-}
-
-static int
-headlt(const struct irun *a, const struct irun *b)
-{
-	return a->head->ts < b->head->ts || (a->head->ts == b->head->ts &&
-	    a->head->ord < b->head->ord);
-}
-
-/* The heap of runs, on their heads; k runs cost O(log k) a step. */
-static void
-runs_up(struct insp *in, size_t i)
-{
-	struct irun *r = in->runs[i];
-
-	while (i > 0 && headlt(r, in->runs[(i - 1) / 2])) {
-		in->runs[i] = in->runs[(i - 1) / 2];
-		i = (i - 1) / 2;
-	}
-	in->runs[i] = r;
-}
-
-static void
-runs_down(struct insp *in)
-{
-	struct irun *r = in->runs[0];
-	size_t i = 0, n = in->nruns;
-
-	for (size_t c; (c = 2 * i + 1) < n; i = c) {
-		if (c + 1 < n && headlt(in->runs[c + 1], in->runs[c]))
-			c++;
-		if (!headlt(in->runs[c], r))
-			break;
-		in->runs[i] = in->runs[c];
-	}
-	in->runs[i] = r;
-}
-
-static void
-runs_push(struct insp *in, struct irun *r)
-{
-	if (in->nruns == in->capruns) {
-		in->capruns = in->capruns ? in->capruns * 2 : 16;
-		in->runs = xreallocarray(in->runs, in->capruns,
-		    sizeof(*in->runs));
-	}
-	in->runs[in->nruns++] = r;
-	runs_up(in, in->nruns - 1);
-}
-
-/* The earliest waiting event: the earliest run's head or the heap's top. */
-static struct iev *
-window_pop(struct insp *in)
-{
-	struct irun *r = in->nruns ? in->runs[0] : NULL;
-	struct iev *e;
-
-	in->nwait--;
-	if (in->nheap && (!r || keylt(&in->heap[0],
-	    &(struct wait){ r->head->ts, r->head->ord, NULL })))
-		return heap_pop(in);
-	e = r->head;
-	if ((r->head = e->qnext) != NULL) {
-		/* the window is larger than the cache: fetch the run's next head
-		 * before it is needed (a hint only; nothing depends on it) */
-		if (r->head->qnext)
-			__builtin_prefetch(r->head->qnext);
-		runs_down(in);
-	} else {
-		r->tail = NULL;
-		in->runs[0] = in->runs[--in->nruns];
-		if (in->nruns)
-			runs_down(in);
-	}
-	return e;
-}
-
-/* Processes the earliest events until at most keep wait. */
-void
-iev_drain(struct insp *in, size_t keep)
-{
-	while (in->nwait > keep) {
-		struct iev *e = window_pop(in);
-
-		if (!islice_event(in, e))
-			iev_free(in, e);
-		if (in->rec)
-			irec_flush(in, 0);
-	}
-}
-
-/*
- * Each sequence writes its events in order (the usual case): they join
- * the sequence's run, a queue, at O(1); an event that comes out of order
- * on its sequence goes to the heap. The earliest of the runs' heads and
- * the heap's top is always the earliest event waiting.
- */
-static void
-enqueue(struct insp *in, struct irun *r, struct iev *e)
-{
-	struct wait w = { e->ts, e->ord, e };
-
-	if (r && (!r->tail || !keylt(&w, &(struct wait){ r->tail->ts,
-	    r->tail->ord, NULL }))) {
-		e->qnext = NULL;
-		if (r->tail) {
-			r->tail->qnext = e;
-		} else {
-			r->head = e;
-			runs_push(in, r);
-		}
-		r->tail = e;
-	} else {
-		heap_push(in, w);
-	}
-	if (++in->nwait > INSP_WINDOW)
-		iev_drain(in, INSP_WINDOW);
-}
-
-/* Legacy microsecond fields are scaled with wrapping arithmetic: hostile
- * values give nonsense times (negative ones are reported), never undefined
- * behaviour. */
+/* Legacy microsecond fields: an absolute one saturates as in the importer;
+ * deltas are added with wrapping arithmetic: hostile values give nonsense
+ * times (negative ones are reported), never undefined behaviour. */
 static int64_t
 event_time(struct insp *in, struct iseq *s, const struct tedec *d,
     int has_ts, int64_t ts)
 {
 	if (has_ts)
 		return ts;
-	if (d->has_abs_us)
-		return (int64_t)((uint64_t)d->abs_us * 1000);
+	if (d->has_abs_us)	/* the importer saturates this one */
+		return d->abs_us > INT64_MAX / 1000 ? INT64_MAX : d->abs_us <
+		    INT64_MIN / 1000 ? INT64_MIN : d->abs_us * 1000;
 	if (d->has_delta_us && s && s->has_thread) {
 		s->last_us = (int64_t)((uint64_t)s->last_us +
 		    (uint64_t)d->delta_us);
@@ -679,7 +547,7 @@ flows_copy(struct insp *in, struct iev *e, const struct tedec *d)
 static struct iev *
 complete_end(struct insp *in, const struct iev *b, int64_t dur_us)
 {
-	struct iev *e = ev_alloc(in);
+	struct iev *e = iev_new(in);
 
 	/* a duration past the end of time ends at the end of time */
 	if (dur_us <= 0)
@@ -693,6 +561,24 @@ complete_end(struct insp *in, const struct iev *b, int64_t dur_us)
 	e->t = b->t;
 	e->type = EV_END;
 	return e;
+}
+
+/* What the importer's tracks for e need beyond its track (slice.c):
+ * a legacy instant's scope, built-in thread counters. Extra counter
+ * tracks are taken now. */
+static void
+import_later(struct insp *in, const struct tedec *d, struct iev *e)
+{
+	if (e->type == EV_INSTANT && d->legacy_scope == 1)
+		e->imp |= IMP_GLOBAL;
+	else if (e->type == EV_INSTANT && d->legacy_scope == 2)
+		e->imp |= IMP_PROCESS;
+	if (d->thread_time)
+		e->imp |= IMP_TIME;
+	if (d->thread_instr)
+		e->imp |= IMP_INSTR;
+	for (size_t i = 0; i < d->nxtracks; i++)
+		itrack_import(in, itrack_get(in, d->xtracks[i]), 0);
 }
 
 static int
@@ -727,9 +613,16 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 		return;
 	}
 	in->extra_counters += d.extra;
-	if ((type = event_type(in, &d)) < 0)
+	if ((type = event_type(in, &d)) < 0) {
+		/* TYPE_STATE (5), for state tracks, is not followed here;
+		 * its track is made all the same */
+		struct itrack *t = resolve_track(in, s, &d);
+
+		if (d.type == 5)
+			itrack_import(in, t, 0);
 		return;
-	e = ev_alloc(in);
+	}
+	e = iev_new(in);
 	e->ord = in->pkt * 2;
 	e->off = in->off;
 	e->type = (uint8_t)type;
@@ -739,6 +632,10 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 	resolve_cats(in, s, &d, e);
 	resolve_loc(in, s, &d, e);
 	flows_copy(in, e, &d);
+	if (d.has_legacy) {
+		d.lg.phase = d.legacy_phase;
+		ilegacy_event(in, &d.lg, e, s && s->has_thread ? s->pid : 0);
+	}
 	if ((d.nannos && resolve_args(in, s, p, n, e) < 0) ||
 	    type == EV_OTHER) {
 		iev_free(in, e);
@@ -762,16 +659,9 @@ iev_decode(struct insp *in, struct iseq *s, const uint8_t *p, size_t n,
 		struct iev *x = d.has_legacy && d.legacy_phase == 'X' ?
 		    complete_end(in, e, d.legacy_dur_us) : NULL;
 
-		enqueue(in, &s->run, e);
+		import_later(in, &d, e);
+		iev_enqueue(in, &s->run, e);
 		if (x)
-			enqueue(in, NULL, x);
+			iev_enqueue(in, NULL, x);
 	}
-}
-
-/* Frees the events still waiting, unprocessed. */
-void
-iev_discard(struct insp *in)
-{
-	while (in->nwait > 0)
-		iev_free(in, window_pop(in));
 }

@@ -1,9 +1,14 @@
 /*
- * Internals shared by the inspect_*.c files: the state of one trace under
+ * Internals shared by the files of inspect/: the state of one trace under
  * inspection. Arrival (file order) resolves what Perfetto resolves in file
  * order: sequences, interning, clocks, track descriptors. Events then pass
  * through a sort window and are processed in timestamp order, as the
  * importer sorts them: slice stacks, flows, and records.
+ *
+ * The stages call one way, each only those listed before it:
+ * report, evpool (events' memory), track, seq, anno, rec (records),
+ * slice (stacks and flows), window (the sort window), legacy, event and
+ * ftrace (decoding), inspect (packets).
  */
 #ifndef SPANPIPE_INSP_H
 #define SPANPIPE_INSP_H
@@ -27,11 +32,13 @@
 enum fkind {
 	F_FIELD, F_TRUNC, F_FRAME, F_DECODE, F_INFLATE, F_HUGE, F_GZIP,
 	F_NESTED, F_NOSEQ, F_IID, F_CLOCK, F_NEGTS, F_UNDECLARED,
-	F_COUNTER_EARLY, F_PARENT, F_CONFLICT, F_UNMATCHED, F_MISPLACED,
-	F_COUNTER_TRACK, F_SLICE_TRACK, F_DEPTH,
+	F_COUNTER_EARLY, F_PARENT, F_CONFLICT, F_MISPLACED,
+	F_COUNTER_TRACK, F_SLICE_TRACK, F_DEPTH, F_JSON_NULL, F_ATRACE_BAD,
+	F_ANNO_KEYS,
 	/* warnings from here */
 	F_BADTYPE, F_NEEDS_STATE, F_LOSS, F_DECLARED_LATE, F_THREAD_DUP, F_OPEN,
-	F_FLOW_ONCE, F_LATE, F_ZSTD, F_CLOCK_SYNC, NFKINDS
+	F_FLOW_ONCE, F_LATE, F_ZSTD, F_CLOCK_SYNC, F_UNMATCHED, F_END_BELOW,
+	F_MIXED, F_ANNO_DEEP, NFKINDS
 };
 #define F_FIRST_WARNING F_BADTYPE
 
@@ -115,8 +122,16 @@ struct itrack {
 	size_t depth, cap;
 	int64_t last_ts;
 	int late;
+	int separate;		/* a thread's own, not shared with atrace */
+	uint8_t sources;	/* 1: track events, 2: atrace on it */
+	uint8_t imported;	/* the importer made its track */
 	int rec_done;		/* records: its declaration is out */
 	int treedepth;		/* records: ancestors, for ordering */
+};
+
+struct ilegacy {		/* what legacy async events and flows need */
+	int phase, has_id, local, unscoped, has_scope, has_bind, dir;
+	uint64_t id, scope_h, bind;
 };
 
 struct ievrec {			/* what a record needs beyond the checks */
@@ -128,12 +143,15 @@ struct ievrec {			/* what a record needs beyond the checks */
 
 enum ietype { EV_OTHER, EV_BEGIN, EV_END, EV_INSTANT, EV_COUNTER };
 
+/* iev.imp: tracks the importer makes for an event besides its own */
+enum { IMP_GLOBAL = 1, IMP_PROCESS = 2, IMP_TIME = 4, IMP_INSTR = 8 };
+
 struct iev {
 	int64_t ts;
 	uint64_t ord;		/* packet index: file order */
 	uint64_t off;
 	struct itrack *t;
-	uint8_t type, counter, has_name, has_cat;
+	uint8_t type, counter, has_name, has_cat, imp;
 	uint64_t name_h, cat_h;
 	int64_t ival;
 	double dval;
@@ -172,15 +190,23 @@ struct insp {
 	uint64_t legacy[128];		/* legacy phases of type 0 */
 	uint64_t flows, flow_ids, annos, extra_counters;
 	uint64_t slices, counter_values;
+	uint64_t atrace, atrace_tracks;	/* ftrace prints; their tracks */
+	uint64_t imp_tracks;		/* tracks the importer makes */
+	struct strmap *impkeys;		/* those it shares among uuids */
+	struct u64map *lflows;		/* legacy flow ids active */
 	/* position of the packet being read */
 	uint64_t pkt, off, inner;
 	int depth;			/* inside compressed_packets */
+	int ts_bad;			/* its timestamp is on no known clock */
 	/* state */
 	struct u64map *seqs, *tracks_by_uuid, *flowmap;
 	struct iseq *lastseq;		/* the last packet's, looked up */
 	struct itrack *lasttrack;	/* the last event's */
 	struct strmap *threads;		/* (pid, tid) -> struct itrack * */
 	struct u64map *procs;		/* pid -> process struct itrack * */
+	struct u64map *tids;		/* tid -> its last thread track */
+	struct u64map *cpus;		/* ftrace cpu -> struct irun * */
+	struct strmap *anames;		/* atrace async and counter names */
 	struct itrack **synth;		/* tracks no descriptor made */
 	size_t nsynth;
 	int64_t latest_ts;
@@ -223,15 +249,32 @@ void iseq_thread(struct insp *in, struct iseq *s, const uint8_t *p, size_t n);
 void itrack_descriptor(struct insp *in, const uint8_t *p, size_t n);
 struct itrack *itrack_get(struct insp *in, uint64_t uuid);
 struct itrack *itrack_thread(struct insp *in, int32_t pid, int64_t tid);
+void itrack_source(struct insp *in, struct itrack *t, int atrace);
+void itrack_import(struct insp *in, struct itrack *t, uint64_t event_name);
+void itrack_key(struct insp *in, char kind, uint64_t a, uint64_t b);
 void itrack_end(struct insp *in);
 void itrack_free_all(struct insp *in);
 
-/* event.c: TrackEvent decoding and the sort window */
-void iev_decode(struct insp *in, struct iseq *s, const uint8_t *p,
-    size_t n, int has_ts, int64_t ts);
+/* evpool.c: events' memory */
+struct iev *iev_new(struct insp *in);
+void iev_free(struct insp *in, struct iev *e);
+
+/* window.c: the sort window */
+void iev_enqueue(struct insp *in, struct irun *r, struct iev *e);
 void iev_drain(struct insp *in, size_t keep);
 void iev_discard(struct insp *in);
-void iev_free(struct insp *in, struct iev *e);
+
+/* legacy.c: legacy async slices and flows, counted */
+void ilegacy_event(struct insp *in, const struct ilegacy *l,
+    const struct iev *e, int32_t pid);
+
+/* event.c: TrackEvent decoding */
+void iev_decode(struct insp *in, struct iseq *s, const uint8_t *p,
+    size_t n, int has_ts, int64_t ts);
+
+/* ftrace.c: atrace lines in ftrace print events */
+void iftrace_bundle(struct insp *in, const uint8_t *p, size_t n);
+void iftrace_free(struct insp *in);
 
 /* anno.c: debug annotations */
 int ianno_walk(struct insp *in, const struct iseq *s, const uint8_t *p,

@@ -35,7 +35,7 @@ struct pkt {
 	uint64_t ts;
 	uint32_t clock, seq;
 	struct span interned, defaults, snapshot, event, descriptor,
-	    compressed, thread;
+	    compressed, thread, ftrace;
 };
 
 static void
@@ -88,6 +88,7 @@ scan(struct insp *in, const uint8_t *p, size_t n, struct pkt *k)
 		case 60: if (l) k->descriptor = (struct span){ f.data, f.len }; break;
 		case 50: if (l) k->compressed = (struct span){ f.data, f.len }; break;
 		case 44: if (l) k->thread = (struct span){ f.data, f.len }; break;
+		case 1: if (l) k->ftrace = (struct span){ f.data, f.len }; break;
 		case 133: k->zstd = 1; break;
 		}
 	}
@@ -157,7 +158,10 @@ packet(struct insp *in, const uint8_t *p, size_t n)
 		uint32_t clock = k.has_clock ? k.clock : s && s->has_def_clock ?
 		    s->def_clock : 6;
 
+		in->ts_bad = 0;
 		ts = iseq_time(in, s, clock, k.ts);
+		if (in->ts_bad)
+			k.event.data = NULL;	/* dropped, as the importer does */
 		if (ts > in->latest_ts)
 			in->latest_ts = ts;
 	}
@@ -173,6 +177,8 @@ packet(struct insp *in, const uint8_t *p, size_t n)
 			iev_decode(in, s, k.event.data, k.event.len, k.has_ts,
 			    ts);
 	}
+	if (k.ftrace.data)
+		iftrace_bundle(in, k.ftrace.data, k.ftrace.len);
 	if (k.compressed.data)
 		compressed(in, &k.compressed);
 }
@@ -278,6 +284,11 @@ insp_new(const char *name, enum insp_mode mode)
 	in->flowmap = um_new();
 	in->procs = um_new();
 	in->threads = sm_new();
+	in->tids = um_new();
+	in->cpus = um_new();
+	in->anames = sm_new();
+	in->impkeys = sm_new();
+	in->lflows = um_new();
 	in->cur_ts = INT64_MIN;
 	if (mode == IM_RECORDS)
 		in->rec = irec_new();
@@ -339,6 +350,7 @@ insp_free(struct insp *in)
 		free(e);
 	}
 	irec_free(in);
+	iftrace_free(in);
 	um_each(in->seqs, free_seq, NULL);
 	um_each(in->flowmap, free_val, NULL);
 	itrack_free_all(in);
@@ -349,6 +361,11 @@ insp_free(struct insp *in)
 	um_free(in->interned);
 	um_free(in->procs);
 	sm_free(in->threads);
+	um_free(in->tids);
+	um_free(in->cpus);
+	sm_free(in->anames);
+	sm_free(in->impkeys);
+	um_free(in->lflows);
 	for (size_t i = 0; i < in->nmsgs; i++)
 		free(in->msgs[i].text);
 	free(in->msgs);

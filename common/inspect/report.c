@@ -30,11 +30,13 @@ static const char *const fnames[NFKINDS] = {
 	[F_COUNTER_EARLY] = "counter_before_descriptor",
 	[F_PARENT] = "parent_undeclared",
 	[F_CONFLICT] = "track_conflict",
-	[F_UNMATCHED] = "end_without_begin",
 	[F_MISPLACED] = "misplaced_end",
 	[F_COUNTER_TRACK] = "counter_on_slice_track",
 	[F_SLICE_TRACK] = "slice_on_counter_track",
 	[F_DEPTH] = "too_deep",
+	[F_JSON_NULL] = "json_null_in_args",
+	[F_ATRACE_BAD] = "atrace_unparsed",
+	[F_ANNO_KEYS] = "annotation_keys_overflow",
 	[F_BADTYPE] = "unknown_event_type",
 	[F_NEEDS_STATE] = "needs_state_before_clear",
 	[F_LOSS] = "dropped_after_loss",
@@ -45,6 +47,10 @@ static const char *const fnames[NFKINDS] = {
 	[F_LATE] = "event_out_of_order",
 	[F_ZSTD] = "zstd_not_checked",
 	[F_CLOCK_SYNC] = "clock_not_convertible",
+	[F_UNMATCHED] = "end_without_begin",
+	[F_END_BELOW] = "end_below_top",
+	[F_MIXED] = "atrace_and_track_events",
+	[F_ANNO_DEEP] = "annotation_too_deep",
 };
 
 /* Names of TracePacket payload fields (../shared/perfetto-fields.md and
@@ -220,10 +226,8 @@ rows(const struct insp *in, rowfn row)
 	char buf[32];
 	struct kv *v;
 	size_t n;
-	uint64_t tracks = 0;
+	uint64_t tracks = in->imp_tracks + in->atrace_tracks;
 
-	for (int k = 1; k < NTKINDS; k++)
-		tracks += in->tracks[k];
 	row(in, "summary", "bytes", in->bytes);
 	if (in->gzip)
 		row(in, "summary", "gzip_bytes", in->rawbytes);

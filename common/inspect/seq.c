@@ -326,6 +326,7 @@ iseq_time(struct insp *in, struct iseq *s, uint32_t clock, uint64_t v)
 		return to_boottime(in, clock, v);
 	k = s && s->clk ? &s->clk[clock - 64] : NULL;
 	if (!k || !k->defined) {
+		in->ts_bad = 1;		/* the importer drops the packet */
 		if (!in->warned_clock[clock]++)
 			FIND(in, F_CLOCK, "timestamp on clock %" PRIu32 ", which "
 			    "no clock snapshot on sequence %" PRIu32 " defines",

@@ -1,9 +1,12 @@
 /*
  * Events in timestamp order, per track, as the importer's slice tracker
- * sees them: a BEGIN pushes a slice, an END closes the innermost one (or,
- * when it carries a name or category, the innermost that matches: a
- * "misplaced" end whose slice then stays until its children are cut at its
- * end), instants and counters check their track. Flows are counted by id.
+ * (slice_tracker.cc) sees them: a BEGIN pushes a slice; an END closes the
+ * innermost open one or, when it carries a name or category, the innermost
+ * that matches them, and is ignored when none does. An END that closes a
+ * slice below the top leaves the ones above it open; the next event on the
+ * track past that end cuts them there (the importer's misplaced_end_event,
+ * a data loss), and at the end of the trace they stay open (dur -1).
+ * Instants and counters check their track. Flows are counted by id.
  * Memory: the open slices of each track, and one entry per flow id not yet
  * terminated.
  */
@@ -62,15 +65,32 @@ complete_top(struct insp *in, struct itrack *t, int64_t dur, struct iev *end)
 	t->depth--;
 }
 
+/* The importer's misplaced_end_event: e comes after the end of slice s,
+ * which an END closed below others still open; they are cut there. */
+static void
+cut(struct insp *in, struct itrack *t, const struct iev *e,
+    const struct islice *s, size_t above)
+{
+	char buf[64];
+
+	ins_finding(in, F_MISPLACED, e->ord / 2, e->off, "event at %" PRId64
+	    " on %s comes after the end (%" PRId64 ") of a slice that an end "
+	    "closed under %zu open one%s: the importer cuts %s at that end "
+	    "(misplaced_end_event)", e->ts, track_desc(t, buf, sizeof(buf)),
+	    s->end, above, above == 1 ? "" : "s", above == 1 ? "it" : "them");
+}
+
 /*
- * Before an event at ts: pops the slices an earlier misplaced END closed
- * and whose end is past, cutting still-open slices above such a slice at
- * its end (the importer's MaybeCloseStack). instant: the new event has no
- * duration, so a zero-length closed slice ending at ts stays.
+ * Before event e: pops the slices an earlier END closed under others and
+ * whose end is past, cutting still-open slices above such a slice at its
+ * end (the importer's MaybeCloseStack). instant: the new event has no
+ * duration, so a zero-length closed slice ending at its time stays.
  */
 static void
-close_stack(struct insp *in, struct itrack *t, int64_t ts, int instant)
+close_stack(struct insp *in, struct itrack *t, const struct iev *e,
+    int instant)
 {
+	int64_t ts = e->ts;
 	int open_above = 0;
 
 	for (size_t i = t->depth; i-- > 0;) {
@@ -85,6 +105,7 @@ close_stack(struct insp *in, struct itrack *t, int64_t ts, int instant)
 
 			if (ts <= end)
 				continue;
+			cut(in, t, e, s, t->depth - 1 - i);
 			while (t->depth > i + 1) {
 				struct islice *c = &t->stack[t->depth - 1];
 
@@ -105,7 +126,7 @@ begin(struct insp *in, struct itrack *t, struct iev *e)
 {
 	struct islice *s;
 
-	close_stack(in, t, e->ts, 0);
+	close_stack(in, t, e, 0);
 	if (t->depth >= INSP_MAXDEPTH) {
 		ins_finding(in, F_DEPTH, e->ord / 2, e->off, "slice stack deeper "
 		    "than %d: the importer drops the slice", INSP_MAXDEPTH);
@@ -150,14 +171,15 @@ end(struct insp *in, struct itrack *t, struct iev *e)
 	char buf[64];
 	long i;
 
-	close_stack(in, t, e->ts, 0);
+	close_stack(in, t, e, 0);
 	if ((i = match(t, e)) < 0) {
 		int any = 0;
 
 		for (size_t j = 0; j < t->depth; j++)
 			any |= !t->stack[j].ended;
 		ins_finding(in, F_UNMATCHED, e->ord / 2, e->off, "slice end on %s "
-		    "%s", track_desc(t, buf, sizeof(buf)), any ?
+		    "%s: the importer ignores it", track_desc(t, buf,
+		    sizeof(buf)), any ?
 		    "matches no open slice by name and category" :
 		    "with no slice open");
 		if (in->rec)
@@ -165,13 +187,36 @@ end(struct insp *in, struct itrack *t, struct iev *e)
 	} else if ((size_t)i == t->depth - 1) {
 		complete_top(in, t, e->ts - t->stack[i].ts, e);
 	} else {
-		ins_finding(in, F_MISPLACED, e->ord / 2, e->off, "slice end on %s "
-		    "names a slice with %zu open above it: they will be cut "
-		    "at its end", track_desc(t, buf, sizeof(buf)),
-		    t->depth - 1 - (size_t)i);
+		ins_finding(in, F_END_BELOW, e->ord / 2, e->off, "slice end on "
+		    "%s closes a slice with %zu open above it: the importer "
+		    "leaves them open, and cuts them at this end if another "
+		    "event comes on the track later", track_desc(t, buf,
+		    sizeof(buf)), t->depth - 1 - (size_t)i);
 		t->stack[i].ended = 1;
 		t->stack[i].end = e->ts;
 	}
+}
+
+/* The importer's tracks for e, made as it parses e (track.c). */
+static void
+import(struct insp *in, const struct iev *e)
+{
+	const struct itrack *t = e->t;
+	uint64_t thread;
+
+	if (e->imp == 0 && t->imported && (t->kind != TK_CUSTOM || t->name))
+		return;		/* the usual case: nothing new */
+	thread = (uint64_t)(uint32_t)t->pid << 32 ^ (uint64_t)t->tid;
+	if (e->imp & IMP_GLOBAL)
+		itrack_key(in, 'g', 0, 0);
+	else if (e->imp & IMP_PROCESS)
+		itrack_key(in, 'p', (uint64_t)(uint32_t)t->pid, 0);
+	else
+		itrack_import(in, e->t, e->has_name ? e->name_h : 0);
+	if ((e->imp & IMP_TIME) && t->kind == TK_THREAD)
+		itrack_key(in, 't', thread, 0);
+	if ((e->imp & IMP_INSTR) && t->kind == TK_THREAD)
+		itrack_key(in, 'i', thread, 0);
 }
 
 int
@@ -196,16 +241,18 @@ islice_event(struct insp *in, struct iev *e)
 	if (e->type == EV_COUNTER) {
 		if (t->kind != TK_COUNTER && t->kind != TK_NONE) {
 			ins_finding(in, F_COUNTER_TRACK, e->ord / 2, e->off,
-			    "counter event on %s, which is no counter track",
-			    track_desc(t, buf, sizeof(buf)));
+			    "counter event on %s, which is no counter track: "
+			    "the importer drops it", track_desc(t, buf,
+			    sizeof(buf)));
 			return 0;
 		}
 		in->counter_values++;
 	} else if (t->kind == TK_COUNTER) {
+		/* the importer keeps it there, where the UI shows none */
 		ins_finding(in, F_SLICE_TRACK, e->ord / 2, e->off, "slice event on "
 		    "counter %s", track_desc(t, buf, sizeof(buf)));
-		return 0;
 	}
+	import(in, e);
 	switch (e->type) {
 	case EV_BEGIN:
 		return begin(in, t, e);
@@ -213,7 +260,7 @@ islice_event(struct insp *in, struct iev *e)
 		end(in, t, e);
 		break;
 	case EV_INSTANT:
-		close_stack(in, t, e->ts, 1);
+		close_stack(in, t, e, 1);
 		in->slices++;
 		break;
 	}

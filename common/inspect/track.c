@@ -5,6 +5,7 @@
  * Memory: one struct per track.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,7 @@
 
 struct tdesc {
 	int has_uuid, has_process, has_thread, has_counter, has_parent;
-	int has_start, unit, incremental;
+	int has_start, unit, incremental, separate;
 	uint64_t uuid, parent;
 	int32_t pid;
 	int64_t tid, start, mult;
@@ -112,6 +113,8 @@ decode(struct tdesc *d, const uint8_t *p, size_t n, const char **why)
 			d->name = f;
 		} else if (f.num == 14 && f.wt == PB_LEN) {
 			d->desc = f;
+		} else if (f.num == 9 && f.wt == PB_VARINT) {
+			d->separate = f.v != 0;	/* disallow_merging_with_system_tracks */
 		} else if ((f.num == 3 || f.num == 4 || f.num == 8) &&
 		    f.wt == PB_LEN) {
 			d->has_process |= f.num == 3;
@@ -175,8 +178,82 @@ itrack_thread(struct insp *in, int32_t pid, int64_t tid)
 		synth_add(in, t);
 		in->tracks[TK_THREAD]++;
 		*slot = t;
+		*um_slot(in->tids, (uint64_t)tid, 1, NULL) = t;
 	}
 	return *slot;
+}
+
+/* Marks t as carrying track events (atrace 0) or atrace slices (1); the
+ * first time it carries both, says so. */
+void
+itrack_source(struct insp *in, struct itrack *t, int atrace)
+{
+	char buf[64];
+
+	if (t->sources == 3 || (t->sources |= atrace ? 2 : 1) != 3)
+		return;
+	if (t->synthetic)
+		snprintf(buf, sizeof(buf), "thread %" PRId32 "/%" PRId64, t->pid,
+		    t->tid);
+	else
+		snprintf(buf, sizeof(buf), "track uuid %" PRIu64, t->uuid);
+	FIND(in, F_MIXED, "%s has both track events and atrace slices (ftrace "
+	    "print): the importer puts them on one slice stack, where an end "
+	    "of one kind can close a slice of the other", buf);
+}
+
+/* One track of the importer's, known by kind and two numbers: counted the
+ * first time it is seen. */
+void
+itrack_key(struct insp *in, char kind, uint64_t a, uint64_t b)
+{
+	char key[17];
+	int created;
+
+	key[0] = kind;
+	memcpy(key + 1, &a, 8);
+	memcpy(key + 9, &b, 8);
+	sm_slot(in->impkeys, key, sizeof(key), 1, &created);
+	in->imp_tracks += created;
+}
+
+/*
+ * The tracks the importer makes for an event on t (track_event_tracker.cc):
+ * made when first used, with their ancestors. A thread's descriptors and
+ * its atrace share one track, unless it disallows merging; a process and
+ * a counter track are each their own; other tracks merge with their
+ * siblings of the same name (an unnamed one takes its event's name).
+ * Siblings that overlap in time get more tracks there; that is not
+ * counted here.
+ */
+void
+itrack_import(struct insp *in, struct itrack *t, uint64_t event_name)
+{
+	struct itrack *p;
+
+	if (t->imported && (t->kind != TK_CUSTOM || t->name))
+		return;
+	t->imported = 1;
+	switch (t->kind) {
+	case TK_THREAD:
+		if (t->separate)
+			in->imp_tracks++;
+		else
+			itrack_key(in, 'T', (uint64_t)(uint32_t)t->pid,
+			    (uint64_t)t->tid);
+		break;
+	case TK_PROCESS:
+	case TK_COUNTER:
+		in->imp_tracks++;
+		break;
+	default:
+		itrack_key(in, 'M', t->has_parent ? t->parent : 0, t->name ?
+		    XXH3_64bits(t->name, strlen(t->name)) : event_name);
+		break;
+	}
+	if (t->has_parent && (p = um_get(in->tracks_by_uuid, t->parent)) &&
+	    p->declared)
+		itrack_import(in, p, 0);
 }
 
 static void
@@ -186,6 +263,8 @@ thread_check(struct insp *in, struct itrack *t)
 	void **slot;
 	struct itrack *o;
 
+	if (t->separate)	/* its own track: atrace never lands on it */
+		return;
 	memcpy(key, &t->pid, 4);
 	memcpy(key + 4, &t->tid, 8);
 	slot = sm_slot(in->threads, key, sizeof(key), 1, NULL);
@@ -195,8 +274,10 @@ thread_check(struct insp *in, struct itrack *t)
 		    " has a second uuid %" PRIu64 " (first %" PRIu64 "): the "
 		    "importer merges the two tracks into one thread", t->pid,
 		    t->tid, t->uuid, o->uuid);
-	if (!o || o->synthetic)
+	if (!o || o->synthetic) {
 		*slot = t;
+		*um_slot(in->tids, (uint64_t)t->tid, 1, NULL) = t;
+	}
 }
 
 static uint64_t
@@ -226,6 +307,7 @@ fill(struct insp *in, struct itrack *t, struct tdesc *d, enum tkind k)
 	t->tid = d->tid;
 	t->has_parent = d->has_parent;
 	t->parent = d->parent;
+	t->separate = d->separate;
 	t->desc = strz(&d->desc);
 	t->unit_name = strz(&d->unit_name);
 	t->unit = d->unit;
