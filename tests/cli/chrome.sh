@@ -251,3 +251,24 @@ t "chrome: export of tracks" 0 '' '{"traceEvents":[
 {"ph":"C","name":"reqs","ts":0.13,"pid":3,"id":"grp","args":{"value":2}},
 {"ph":"M","name":"process_name","ts":0,"pid":5,"args":{"name":""}}
 ],"displayTimeUnit":"ns"}' '' -- "$E" --format=json "$T/tr.csv"
+
+# JSON null in args: Perfetto's importer leaves it out of a JSON file's
+# args, and spanpipe's trace of the file (which would abort the importer
+# with a null annotation) leaves it out in the same way; so does the
+# importer on perfetto-encode's JSON, which keeps it.
+printf '%s\n' '{"traceEvents":[{"ph":"X","name":"x","ts":1,"dur":0.5,"pid":1,"tid":1,"args":{"x":null}},' \
+    '{"ph":"X","name":"y","ts":2,"dur":0.5,"pid":1,"tid":1,"args":{"a":[1,null,{"b":null,"c":2}],"d":{"e":null}}}]}' >"$T/null.json"
+chrome "$T/null.json" >"$T/null.csv"
+"$E" "$T/null.csv" >"$T/null.pftrace"
+"$E" --format=json "$T/null.csv" >"$T/null2.json"
+tp_check "chrome: null args" "$T/null.pftrace" "$T/null.csv"
+tp_check "chrome: null args exported" "$T/null2.json" "$T/null.csv"
+if tp_have; then
+	q='select key, display_value from args where arg_set_id in (select arg_set_id from slice) order by key;'
+	for f in null.json null.pftrace null2.json; do
+		tp_query "$T/$f" "$q" | sed 's/"args\./"/; s/"debug\./"/' >"$T/$f.args"
+	done
+	grep -q 'a\[1\]\.c' "$T/null.json.args" && same "chrome: null args as the importer reads the JSON" \
+	    "$T/null.json.args" "$T/null.pftrace.args" || fail "chrome: null args as the importer reads the JSON" "$(cat "$T/null.json.args")"
+	same "chrome: null args as the importer reads the exported JSON" "$T/null.json.args" "$T/null2.json.args"
+fi
