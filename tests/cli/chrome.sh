@@ -272,3 +272,35 @@ if tp_have; then
 	    "$T/null.json.args" "$T/null.pftrace.args" || fail "chrome: null args as the importer reads the JSON" "$(cat "$T/null.json.args")"
 	same "chrome: null args as the importer reads the exported JSON" "$T/null.json.args" "$T/null2.json.args"
 fi
+
+# Export times: exact for what a double holds (below 2^51 ns); beyond, a
+# fraction of a microsecond is said exactly in the text but read off by
+# double-based readers, and the warning gives the largest error, which
+# the importer's reading must not exceed.
+awk 'BEGIN { print "kind,ts,dur,pid,tid,name"; srand(3)
+	for (i = 0; i < 300; i++) printf "slice,%d,%d,1,1,s%d\n", 1000000 * i + int(rand() * 1000), 1 + int(rand() * 999), i }' >"$T/sub.csv"
+t "chrome: export of small times, no warning" 0 '' '*' '' -- "$E" --format=json -o "$T/sub.json" "$T/sub.csv"
+tp_check "chrome: export of sub-microsecond times read exactly" "$T/sub.json" "$T/sub.csv"
+awk 'BEGIN { print "kind,ts,dur,pid,tid,name"
+	for (i = 0; i < 300; i++) printf "slice,1700000000%09d,%d,1,1,e%d\n", 1000000 * i + (i * 7919) % 1000, 1 + (i * 31) % 999, i }' >"$T/epoch.csv"
+t "chrome: export of epoch ns warns" 0 '' '*' \
+    'warning: [0-9]+ times with a fraction of a microsecond too large for a double: .* up to [0-9]+ ns off' \
+    -- "$E" --format=json -o "$T/epoch.json" "$T/epoch.csv"
+bound=$(sed -n 's/.* up to \([0-9]*\) ns off$/\1/p' "$T/err")
+if tp_have && [ -n "$bound" ]; then
+	tp_query "$T/epoch.json" "select name, ts from slice order by name;" >"$T/epoch.tp"
+	check "chrome: epoch ns read off, within the bound said" python3 -c '
+import csv, sys
+want = {r["name"]: int(r["ts"]) for r in csv.DictReader(open(sys.argv[1]))}
+got = {r["name"]: int(r["ts"]) for r in csv.DictReader(open(sys.argv[2]))}
+err = max(abs(got[n] - want[n]) for n in want)
+sys.exit(0 if len(got) == len(want) and 0 < err <= int(sys.argv[3]) else
+         "largest error %d ns, warning says %s" % (err, sys.argv[3]))
+' "$T/epoch.csv" "$T/epoch.tp" "$bound"
+fi
+chrome "$T/epoch.json" >"$T/epoch2.csv" 2>/dev/null
+check "chrome: epoch ns exact through span-fetch --chrome" python3 -c '
+import csv, sys
+a = [(r["name"], r["ts"], r["dur"]) for r in csv.DictReader(open(sys.argv[1]))]
+b = [(r["name"], r["ts"], r["dur"]) for r in csv.DictReader(open(sys.argv[2]))]
+sys.exit(a != b)' "$T/epoch.csv" "$T/epoch2.csv"
