@@ -132,7 +132,7 @@ if [ -w /dev/full ]; then
 fi
 awk 'BEGIN { print "kind,ts,pid,id"; for (i = 0; i < 100000; i++) printf "async_begin,%d,1,s%d\nasync_end,%d,1,s%d\n", i, i, i + 1, i }' >"$T/many.csv"
 st=$( ($A "$T/many.csv" 2>"$T/err"; echo $? >"$T/st") | head -c 10 >/dev/null; cat "$T/st")
-[ "$st" = 74 ] && grep -q 'write error' "$T/err" && pass "async-match: a reader that goes away" ||
+[ "$st" = 141 ] && [ ! -s "$T/err" ] && pass "async-match: a reader that goes away" ||
 	fail "async-match: a reader that goes away" "exit $st" "$(cat "$T/err")"
 
 # ---- properties on random workloads (tests/asyncgen.py, asynccheck.py) ----
