@@ -304,3 +304,29 @@ import csv, sys
 a = [(r["name"], r["ts"], r["dur"]) for r in csv.DictReader(open(sys.argv[1]))]
 b = [(r["name"], r["ts"], r["dur"]) for r in csv.DictReader(open(sys.argv[2]))]
 sys.exit(a != b)' "$T/epoch.csv" "$T/epoch2.csv"
+
+# gzip, told by its magic bytes whatever the name; cut short, corrupt or
+# followed by other bytes, a data error; a bomb stops past its bound.
+if need_shared "chrome: gzip"; then
+	chrome "$CORPUS/catapult__big_trace.json" >"$T/plain.csv" 2>/dev/null
+	gzip -c "$CORPUS/catapult__big_trace.json" >"$T/big.gz"
+	chrome "$T/big.gz" >"$T/gz.csv" 2>/dev/null
+	same "chrome: gzip read as the plain file" "$T/plain.csv" "$T/gz.csv"
+	gzip -c "$CORPUS/catapult__big_trace.json" | chrome - >"$T/gz2.csv" 2>/dev/null
+	same "chrome: gzip on standard input" "$T/plain.csv" "$T/gz2.csv"
+	{ head -c 100000 "$CORPUS/catapult__big_trace.json" | gzip -c
+	  tail -c +100001 "$CORPUS/catapult__big_trace.json" | gzip -c; } >"$T/members.gz"
+	chrome "$T/members.gz" >"$T/gz3.csv" 2>/dev/null
+	same "chrome: gzip in two members" "$T/plain.csv" "$T/gz3.csv"
+	head -c 6000 "$T/big.gz" >"$T/cut.gz"
+	t "chrome: gzip cut short" 65 '' '*' 'cut.gz:[0-9]+:[0-9]+: byte [0-9]+: the gzip stream is cut short' -- chrome "$T/cut.gz"
+	{ cat "$T/big.gz"; echo junk; } >"$T/junk.gz"
+	t "chrome: bytes after the gzip stream" 65 '' '*' 'bytes after the end of the gzip stream' -- chrome "$T/junk.gz"
+	{ head -c 2 "$T/big.gz"; printf '\011'; tail -c +4 "$T/big.gz"; } >"$T/bad.gz"	# method 9
+	t "chrome: corrupt gzip" 65 '' '*' 'the gzip stream is corrupt' -- chrome "$T/bad.gz"
+fi
+head -c 10000000 /dev/zero | tr '\0' ' ' | gzip -1 >"$T/sp.gz"
+{ printf '[' | gzip; for i in $(seq 120); do cat "$T/sp.gz"; done; } >"$T/bomb.gz"
+t "chrome: gzip bomb stops past 1 GiB" 65 '' '*' 'bomb.gz:1:10[0-9]{8}: byte 10[0-9]{8}: the gzip stream inflates to more than 100 times its size' \
+    -- chrome "$T/bomb.gz"
+rm -f "$T/bomb.gz" "$T/sp.gz"
