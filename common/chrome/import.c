@@ -521,8 +521,8 @@ flow_v1(json_object *ev, int64_t ts, struct item *it, char ph)
 	add(ts, it);
 }
 
-/* i, I, n: an instant on its thread, process ("s":"p") or the whole
- * trace ("s":"g"). */
+/* i, I, n and R (a mark, which Perfetto shows as an instant): an instant
+ * on its thread, process ("s":"p") or the whole trace ("s":"g"). */
 static void
 instant(json_object *ev, int64_t ts, struct item *it, char ph)
 {
@@ -662,7 +662,7 @@ phase(json_object *ev, int64_t ts, struct item *it)
 			chrome_notes[N_EARGS]++;
 		it->f[F_NAME] = it->f[F_CAT] = it->f[F_ARGS] = NULL;
 		break;
-	case 'i': case 'I': case 'n':
+	case 'i': case 'I': case 'n': case 'R':
 		instant(ev, ts, it, it->ph);
 		return;
 	case 'C':
@@ -696,7 +696,7 @@ event(json_object *ev)
 		return;
 	}
 	it.ph = ph = *json_object_get_string(phv);
-	if (!strchr("BEXiICbenSTpFstfM", ph)) {
+	if (!strchr("BEXiIRCbenSTpFstfM", ph)) {
 		in.skipped[(unsigned char)ph]++;
 		return;
 	}
@@ -726,8 +726,6 @@ phase_what(int c)
 		return "objects are not imported";
 	case 'P':
 		return "samples are not imported";
-	case 'R':
-		return "marks are not imported";
 	case 'c':
 		return "clock syncs are not imported";
 	case '(': case ')':

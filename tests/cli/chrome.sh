@@ -330,3 +330,10 @@ head -c 10000000 /dev/zero | tr '\0' ' ' | gzip -1 >"$T/sp.gz"
 t "chrome: gzip bomb stops past 1 GiB" 65 '' '*' 'bomb.gz:1:10[0-9]{8}: byte 10[0-9]{8}: the gzip stream inflates to more than 100 times its size' \
     -- chrome "$T/bomb.gz"
 rm -f "$T/bomb.gz" "$T/sp.gz"
+
+# R (marks) are instants, as Perfetto shows them; the importer finds the
+# same slices in the file and in spanpipe's trace of it.
+printf '%s\n' '{"traceEvents":[{"ph":"R","name":"navigationStart","ts":10,"pid":1,"tid":1,"cat":"blink.user_timing"},' \
+    '{"ph":"X","name":"a","ts":5,"dur":20,"pid":1,"tid":1},{"ph":"R","name":"mark","ts":12,"pid":1,"tid":1,"s":"p"}]}' >"$T/r.json"
+t "chrome: R marks are instants" 0 '' "$(printf '%s\n' $H slice,5000,20000,1,1,,,,,a,,,,,,, \
+    instant,10000,,1,1,,,,,navigationStart,blink.user_timing,,,,,, instant,12000,,1,,,,,,mark,,,,,,,)" '' -- chrome "$T/r.json"
