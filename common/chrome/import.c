@@ -690,6 +690,10 @@ event(json_object *ev)
 	int64_t ts = 0;
 	char ph;
 
+	/* "{}" closes many an array to spare a trailing comma: Perfetto
+	 * skips it silently too */
+	if (json_object_object_length(ev) == 0)
+		return;
 	if (!phv || !json_object_is_type(phv, json_type_string) ||
 	    json_object_get_string_len(phv) != 1) {
 		bad("ph: %s", phv ? "not a one-letter string" : "missing");

@@ -47,7 +47,7 @@ struct jev {
 	json_tokener *tok;
 	int state;
 	int inobj;			/* events array inside the object form */
-	int firstkey, sep, comma, seen, arrayform, unterminated;
+	int firstkey, sep, seen, arrayform, unterminated;
 	struct jev_pos ev;
 	char *time_unit;
 	char keys[MAXKEYS + 8];
@@ -73,8 +73,13 @@ jev_open(const char *path)
 	if (!j->tok)
 		die(EX_OSERR, "out of memory");
 	json_c_locale();
-	json_tokener_set_flags(j->tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	/*
+	 * Not strict: trailing commas in objects and arrays and control
+	 * characters in strings are read, as Perfetto's importer reads them
+	 * (json-c also takes single quotes, comments and leading zeros, which
+	 * Perfetto refuses). Trailing characters are the next event's.
+	 */
+	json_tokener_set_flags(j->tok, JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	return j;
 }
 
@@ -372,7 +377,7 @@ resync(struct jev *j)
 	while ((c = peekc(j)) >= 0) {
 		if (c == '{' && (last == ',' || last == '[')) {
 			j->state = ST_EVENTS;
-			j->sep = j->comma = 0;
+			j->sep = 0;
 			return;
 		}
 		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
@@ -487,7 +492,6 @@ event(struct jev *j, json_object **obj)
 		if (c == ',') {
 			adv(j, 1);
 			j->sep = 0;
-			j->comma = 1;
 		} else if (c == ']') {
 			close_events(j);
 		} else {
@@ -497,10 +501,7 @@ event(struct jev *j, json_object **obj)
 		}
 		return 0;
 	}
-	if (c == ']') {
-		if (j->comma)
-			err_at(j, here(j), "expected an event after ',', "
-			    "found ']'");
+	if (c == ']') {		/* after a trailing comma too, as Perfetto */
 		close_events(j);
 		return 0;
 	}
@@ -510,7 +511,6 @@ event(struct jev *j, json_object **obj)
 		return 0;
 	}
 	j->sep = 1;
-	j->comma = 0;
 	if (json_object_is_type(*obj, json_type_object))
 		return 1;
 	json_object_put(*obj);

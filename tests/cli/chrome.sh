@@ -337,3 +337,12 @@ printf '%s\n' '{"traceEvents":[{"ph":"R","name":"navigationStart","ts":10,"pid":
     '{"ph":"X","name":"a","ts":5,"dur":20,"pid":1,"tid":1},{"ph":"R","name":"mark","ts":12,"pid":1,"tid":1,"s":"p"}]}' >"$T/r.json"
 t "chrome: R marks are instants" 0 '' "$(printf '%s\n' $H slice,5000,20000,1,1,,,,,a,,,,,,, \
     instant,10000,,1,1,,,,,navigationStart,blink.user_timing,,,,,, instant,12000,,1,,,,,,mark,,,,,,,)" '' -- chrome "$T/r.json"
+
+# Lenient where Perfetto is: trailing commas in the events array, in
+# objects and arrays inside an event, an empty event at the end.
+printf '%s\n' '{"traceEvents":[{"ph":"X","name":"a","ts":5,"dur":20,"pid":1,"tid":1,"args":{"x":[1,2,],},},' \
+    '{"ph":"X","name":"b","ts":30,"dur":2,"pid":1,"tid":1},{},]}' >"$T/comma.json"
+t "chrome: trailing commas and an empty event" 0 '' "$(printf '%s\n' $H \
+    'slice,5000,20000,1,1,,,,,a,,,,,,,"{""x"":[1,2]}"' slice,30000,2000,1,1,,,,,b,,,,,,,)" '' -- chrome "$T/comma.json"
+printf '[{"ph":"X","name":"a","ts":5,"dur":20,"pid":1,"tid":1},\n{"name":"b","ts":6}]' >"$T/noph2.json"
+t "chrome: an event with fields but no ph is still an error" 65 '' "$H" 'noph2.json:2:1: byte 56: event: ph: missing' -- chrome "$T/noph2.json"
