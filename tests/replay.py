@@ -101,12 +101,13 @@ def rebuild(events):
 
 def expected(path):
     """(track name, ts, dur, name) of every slice-like record."""
-    return [(t, ts, d, n) for t, ts, d, n, _ in record_slices(path)]
+    return [(t, ts, d, n) for t, ts, d, n, _, _ in record_slices(path)]
 
 
 def record_slices(path):
-    """(track name, ts, dur, name, input order) of every slice-like
-    record; a begin never ended has dur -1, as the importer gives it."""
+    """(track name, ts, dur, name, input order, track key) of every
+    slice-like record; a begin never ended has dur -1, as the importer
+    gives it."""
     rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
     cols = rows[0] if rows and rows[0] and rows[0][0] == "kind" else None
     canon = ("kind,ts,dur,pid,tid,track,id,parent,depth,name,category,file,"
@@ -147,7 +148,7 @@ def record_slices(path):
     for w, st in opened.items():
         for b, n, i in st:
             want[i] = (w, b, -1, n)
-    return [(names.get(w[0], w[0][-1]), w[1], w[2], w[3], i)
+    return [(names.get(w[0], w[0][-1]), w[1], w[2], w[3], i, w[0])
             for i, w in enumerate(want) if w]
 
 

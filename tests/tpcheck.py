@@ -38,7 +38,7 @@ def imported(path):
 def depths(path):
     """(name, ts, dur, depth) of every slice the records make."""
     tracks = {}
-    for track, ts, dur, name, order in record_slices(path):
+    for _, ts, dur, name, order, track in record_slices(path):
         end = INF if dur < 0 else ts + dur
         tracks.setdefault(track, []).append((ts, -end, order, dur, name))
     out = Counter()

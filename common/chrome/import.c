@@ -761,6 +761,8 @@ summary(const char *name)
 		"ignored %lu bind_id%s without flow_in or flow_out",
 		"%lu B event%s never ended: written as begin records, which "
 		    "perfetto-encode shows as not finished",
+		"%lu X event%s partly overlapping a slice open on their "
+		    "thread: moved to a track of their own, TID (overlapping)",
 	};
 	char fmt[200];
 

@@ -346,3 +346,18 @@ t "chrome: trailing commas and an empty event" 0 '' "$(printf '%s\n' $H \
     'slice,5000,20000,1,1,,,,,a,,,,,,,"{""x"":[1,2]}"' slice,30000,2000,1,1,,,,,b,,,,,,,)" '' -- chrome "$T/comma.json"
 printf '[{"ph":"X","name":"a","ts":5,"dur":20,"pid":1,"tid":1},\n{"name":"b","ts":6}]' >"$T/noph2.json"
 t "chrome: an event with fields but no ph is still an error" 65 '' "$H" 'noph2.json:2:1: byte 56: event: ph: missing' -- chrome "$T/noph2.json"
+
+# X events partly overlapping on a thread: Perfetto moves them to an
+# overflow track of the thread; spanpipe to tracks "TID (overlapping)" of
+# the process, the first where each nests. Equal ts: the longer encloses.
+printf '%s\n' '[{"ph":"M","name":"thread_name","pid":1,"tid":1,"args":{"name":"Main"}},' \
+    '{"ph":"X","name":"a","ts":5,"dur":10,"pid":1,"tid":1},{"ph":"X","name":"b","ts":10,"dur":10,"pid":1,"tid":1},' \
+    '{"ph":"X","name":"c","ts":12,"dur":10,"pid":1,"tid":1},{"ph":"X","name":"d","ts":13,"dur":1,"pid":1,"tid":1},' \
+    '{"ph":"X","name":"e","ts":30,"dur":5,"pid":1,"tid":1},{"ph":"X","name":"f","ts":30,"dur":10,"pid":1,"tid":1},' \
+    '{"ph":"X","name":"g","ts":50,"dur":10,"pid":"p","tid":"t"},{"ph":"X","name":"h","ts":55,"dur":10,"pid":"p","tid":"t"}]' >"$T/ov.json"
+t "chrome: overlapping X events counted" 0 '' '*' '3 X events partly overlapping a slice open on their thread' -- chrome "$T/ov.json"
+grep -c '^track,,,1,,overlap/1/1/[01],' "$T/out" | grep -qx 2 && grep -q '^slice,12000,10000,1,1,overlap/1/1/1,' "$T/out" &&
+	grep -q '^track,,,p,,overlap/p/t/0,,,,t (overlapping)' "$T/out" && pass "chrome: overlapping X events on tracks of their own" ||
+	fail "chrome: overlapping X events on tracks of their own" "$(cat "$T/out")"
+"$E" "$T/out" >"$T/ov.pftrace"
+tp_check "chrome: overlapping X events" "$T/ov.pftrace" "$T/out"
