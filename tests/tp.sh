@@ -37,3 +37,26 @@ tp_check() {
 	tp_import "$1 (importer)" "$2" || return 0
 	check "$1 (importer)" python3 "$TESTS/tpcheck.py" "$T/tp.out" ${3:+"$3"}
 }
+
+# tp_same NAME JSON TRACE [BY_DESIGN]: trace_processor finds the same
+# slices (name, ts, dur, process, thread) in the Chrome JSON file and in
+# spanpipe's trace of it, but for the differences by design that
+# tests/tpsame.py knows, which must be exactly BY_DESIGN ("none" unless
+# given, else as "async 19, open 1"); the trace passes tp_check besides.
+tp_same() {
+	if ! tp_have; then
+		skip "$1 (importer)" "no trace_processor_shell"
+		return 0
+	fi
+	tp_import "$1 (importer, JSON)" "$2" || return 0
+	mv "$T/tp.out" "$T/tp-json.out"
+	tp_import "$1 (importer)" "$3" || return 0
+	if python3 "$TESTS/tpcheck.py" "$T/tp.out" >"$T/tp-check.out" &&
+	    python3 "$TESTS/tpsame.py" "$T/tp-json.out" "$T/tp.out" >>"$T/tp-check.out" &&
+	    tail -n 1 "$T/tp-check.out" | grep -q "; by design: ${4:-none}\$"; then
+		pass "$1 (importer)"
+	else
+		fail "$1 (importer)" "$(head -c 1500 "$T/tp-check.out")" \
+		    "expected by design: ${4:-none}"
+	fi
+}
