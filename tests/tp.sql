@@ -1,14 +1,17 @@
 -- What tests/tp.sh asks trace_processor of every trace: the stats that
 -- say data was refused or lost, then every slice with its place: thread
 -- (tid, name), process (pid, name) of its thread or process track, and
--- the track's name.
-select 'stat' as k, name || coalesce('[' || idx || ']', '') as name,
+-- the track's name. Strings go in hex ('N' for NULL): names may hold
+-- quotes and commas that the shell's CSV does not escape.
+select 'stat' as k, hex(name || coalesce('[' || idx || ']', '')) as name,
        severity as ts, value as dur, 0 as depth, null as tid, null as pid,
-       null as tname, null as pname, null as trname
+       'N' as tname, 'N' as pname, 'N' as trname
 from stats where value > 0 and severity in ('error', 'data_loss')
 union all
-select 'slice', s.name, s.ts, s.dur, s.depth, t.tid,
-       coalesce(p.pid, p2.pid), t.name, coalesce(p.name, p2.name), tr.name
+select 'slice', coalesce(hex(s.name), 'N'), s.ts, s.dur, s.depth, t.tid,
+       coalesce(p.pid, p2.pid), coalesce(hex(t.name), 'N'),
+       coalesce(hex(coalesce(p.name, p2.name)), 'N'),
+       coalesce(hex(tr.name), 'N')
 from slice s
 join track tr on s.track_id = tr.id
 left join thread_track tt on s.track_id = tt.id

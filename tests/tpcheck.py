@@ -7,7 +7,8 @@ The depth of each record is worked out from the records alone: on each
 track, slices in ts order, the longest first among equal ts (input order
 among equals), and a slice ends before anything that begins at its end;
 instants and zero-length slices nest in what is open at their ts. That is
-the nesting perfetto-encode(1) promises.
+the nesting perfetto-encode(1) promises. One rule is the importer's own
+(slice_tracker.cc): instants at one ts stack, each inside the one before.
 Usage: tpcheck.py TP_OUTPUT [RECORDS.csv]
 """
 import csv
@@ -20,6 +21,11 @@ from replay import record_slices  # noqa: E402
 INF = float("inf")
 
 
+def unhex(s):
+    """A string of tests/tp.sql's output: hex, or N for NULL."""
+    return None if s == "N" else bytes.fromhex(s).decode("utf-8", "replace")
+
+
 def imported(path):
     """The stats and the slices in trace_processor's CSV output."""
     stats, slices = [], Counter()
@@ -28,9 +34,9 @@ def imported(path):
         if len(row) < 5 or row[0] == "k":
             continue
         if row[0] == "stat":
-            stats.append("%s (%s) = %s" % tuple(row[1:4]))
+            stats.append("%s (%s) = %s" % (unhex(row[1]), row[2], row[3]))
         else:
-            name = "" if row[1] == "[NULL]" else row[1]
+            name = unhex(row[1]) or ""
             slices[(name, int(row[2]), int(row[3]), int(row[4]))] += 1
     return stats, slices
 
@@ -38,18 +44,20 @@ def imported(path):
 def depths(path):
     """(name, ts, dur, depth) of every slice the records make."""
     tracks = {}
-    for _, ts, dur, name, order, track in record_slices(path):
+    for _, ts, dur, name, order, track, kind in record_slices(path):
         end = INF if dur < 0 else ts + dur
-        tracks.setdefault(track, []).append((ts, -end, order, dur, name))
+        tracks.setdefault(track, []).append((ts, -end, order, dur, name,
+                                             kind == "instant"))
     out = Counter()
     for evs in tracks.values():
-        open_ends = []
-        for ts, negend, _, dur, name in sorted(evs):
-            while open_ends and open_ends[-1] <= ts:
-                open_ends.pop()
-            out[(name, ts, dur, len(open_ends))] += 1
-            if dur != 0:
-                open_ends.append(-negend)
+        st = []     # (end, is an instant) of what is open
+        for ts, negend, _, dur, name, inst in sorted(evs):
+            while st and (st[-1][0] < ts or
+                          (st[-1][0] == ts and not (st[-1][1] and inst))):
+                st.pop()
+            out[(name, ts, dur, len(st))] += 1
+            if dur != 0 or inst:
+                st.append((-negend, inst))
     return out
 
 

@@ -29,6 +29,9 @@ import csv
 import sys
 from collections import Counter
 
+sys.path.insert(0, __file__.rsplit("/", 1)[0])
+from tpcheck import unhex  # noqa: E402
+
 SUFFIX = " (overlapping)"
 
 
@@ -37,6 +40,8 @@ def rows(path):
     for r in csv.DictReader(open(path, encoding="utf-8", newline="")):
         if r["k"] == "slice":
             r = {k: (None if v == "[NULL]" else v) for k, v in r.items()}
+            for k in ("name", "tname", "pname", "trname"):
+                r[k] = unhex(r[k])
             r["ts"], r["dur"] = int(r["ts"]), int(r["dur"])
             r["proc"] = r["pname"] or r["pid"]
             r["thread"] = r["tname"] or r["tid"]
@@ -102,7 +107,7 @@ def main():
     if len(bad) > 20:
         print("... %d more" % (len(bad) - 20))
     print("%d slices the same; by design: %s" % (
-        len(ours) - sum(used.values()) - len(bad),
+        len(ours) - len(left),
         ", ".join("%s %d" % kv for kv in sorted(used.items())) or "none"))
     return 1 if bad else 0
 

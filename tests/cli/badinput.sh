@@ -266,6 +266,7 @@ for f in tests/fuzz/regress/*; do
 	case $f in
 	*.csv)
 		$E -k "$f" 2>/dev/null >"$T/regress.pftrace"
-		check "fuzz regression: perfetto-encode $(basename "$f") writes a valid trace" $PI -q "$T/regress.pftrace" ;;
+		check "fuzz regression: perfetto-encode $(basename "$f") writes a valid trace" $PI -q "$T/regress.pftrace"
+		tp_check "fuzz regression: perfetto-encode $(basename "$f")" "$T/regress.pftrace" ;;
 	esac
 done

@@ -33,6 +33,7 @@ awk 'BEGIN { print "kind,ts,dur,pid,tid,id,name,args"
 	} }' >"$T/big.csv"
 grep -v '^async' "$T/big.csv" >"$T/slices.csv"
 $E "$T/slices.csv" >"$T/big.pftrace"
+tp_check "faults: the big trace" "$T/big.pftrace" "$T/slices.csv"
 $G --db "$T/big.db" --spans 60000 --async 10000
 fa_pid=$($F --db "$T/big.db" -l | sed -n '2s/^process,[0-9]*,,\([^,]*\),.*/\1/p')
 $E --format=json "$T/slices.csv" >"$T/big.json"
@@ -87,7 +88,8 @@ fa_signal() {	# NAME SIGNAL STATUS CHECK INTERRUPT-ARGS...
 	fi
 	case $chk in
 	records) check "$name: records whole" fa_records "$T/int.out" ;;
-	trace) check "$name: a valid trace" "$PI" -q "$T/int.out" ;;
+	trace) check "$name: a valid trace" "$PI" -q "$T/int.out"
+		tp_check "$name: a trace cut at a packet" "$T/int.out" ;;
 	none) ;;
 	esac
 	pass "$name"

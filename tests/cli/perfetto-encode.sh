@@ -30,6 +30,13 @@ else
 	fail "encode: protoc --decode_raw reads the demo" "$(head -3 "$T/raw.txt")"
 fi
 
+# Every record file of tests/data, as the importer reads its trace.
+for f in tests/data/*.csv; do
+	"$BIN/async-match" "$f" >"$T/data.csv"
+	$E "$T/data.csv" >"$T/data.pftrace"
+	tp_check "encode: $f" "$T/data.pftrace" "$T/data.csv"
+done
+
 # Nesting: random trees with equal timestamps in random input order.
 for seed in 1 2 3 4 5 6; do
 	python3 tests/gen_nested.py $seed 400 >"$T/n.csv"
