@@ -21,7 +21,8 @@ all: deps $(BINS)
 deps:
 	@sh tests/deps.sh
 
-$(BUILD)/proto/perfetto_trace.pb-c.c $(BUILD)/proto/perfetto_trace.pb-c.h: proto/perfetto_trace.proto
+# deps first, even under -j: the build needs protoc-c and the headers
+$(BUILD)/proto/perfetto_trace.pb-c.c $(BUILD)/proto/perfetto_trace.pb-c.h: proto/perfetto_trace.proto | deps
 	@mkdir -p $(BUILD)/proto
 	protoc-c --proto_path=proto --c_out=$(BUILD)/proto proto/perfetto_trace.proto
 

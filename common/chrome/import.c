@@ -26,8 +26,6 @@
 #include "records/diag.h"
 #include "records/record.h"
 
-unsigned long chrome_notes[NNOTES];
-
 struct meta {
 	char *pid, *tid;		/* tid NULL: a process */
 	char *name;
@@ -197,56 +195,6 @@ time_of(json_object *ev, const char *k, int64_t *ns)
 		return -1;
 	}
 	return 1;
-}
-
-void
-item_add(struct extsort *xs, int64_t ts, const struct item *it, char **buf,
-    size_t *cap)
-{
-	size_t need = 2, n = 0;
-
-	for (int i = 0; i < NF; i++)
-		need += it->n[i] + 10;
-	if (need > *cap) {
-		*cap = need > 2 * *cap ? need : 2 * *cap;
-		*buf = xrealloc(*buf, *cap);
-	}
-	(*buf)[n++] = it->ph;
-	(*buf)[n++] = (char)it->flags;
-	for (int i = 0; i < NF; i++) {
-		size_t len = it->f[i] ? it->n[i] : 0;
-
-		do {
-			(*buf)[n++] = (char)((len & 0x7f) | (len > 0x7f ? 0x80 : 0));
-			len >>= 7;
-		} while (len);
-		if (it->f[i])
-			memcpy(*buf + n, it->f[i], it->n[i]);
-		n += it->f[i] ? it->n[i] : 0;
-	}
-	xs_add(xs, ts, *buf, n);
-}
-
-void
-item_decode(const void *p, size_t n, struct item *it)
-{
-	const unsigned char *s = p, *end = s + n;
-
-	it->ph = (char)*s++;
-	it->flags = *s++;
-	for (int i = 0; i < NF; i++) {
-		size_t len = 0;
-		int shift = 0;
-
-		do
-			len |= (size_t)(*s & 0x7f) << shift, shift += 7;
-		while (*s++ & 0x80);
-		if (len > (size_t)(end - s))
-			die(EX_SOFTWARE, "a sorted item is damaged");
-		it->f[i] = (const char *)s;
-		it->n[i] = len;
-		s += len;
-	}
 }
 
 /* A token for a flow: decimal for a number or a 0x hex string, else the

@@ -39,7 +39,8 @@ enum note {
 };
 extern unsigned long chrome_notes[NNOTES];
 
-/* Encodes it into a buffer owned by the caller (*buf, *cap) and adds it. */
+/* item.c: encodes it into a buffer owned by the caller (*buf, *cap) and
+ * adds it to the sort. */
 void item_add(struct extsort *xs, int64_t ts, const struct item *it,
     char **buf, size_t *cap);
 /* Decodes an item read back from the sort: its fields point into p. */

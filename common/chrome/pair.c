@@ -71,14 +71,6 @@ static struct {
 	struct dstr col[2], id, key;
 } pr;
 
-void
-chrome_write(enum kind k, const char *v[NCOLS], const size_t n[NCOLS])
-{
-	rec_field(kind_names[k], strlen(kind_names[k]), 0);
-	for (int c = 1; c < NCOLS; c++)
-		rec_field(v[c] ? v[c] : "", v[c] ? n[c] : 0, c == NCOLS - 1);
-}
-
 /* The slot for key in *m, made when create is set. */
 static void **
 slot_of(struct strmap **m, const char *key, size_t n, int create)

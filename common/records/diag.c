@@ -63,24 +63,13 @@ pos_error(const char *file, unsigned long line, unsigned long col, int field,
 }
 
 void
-rec_error(const struct record *r, enum col c, const char *fmt, ...)
+pos_verror(int warning, const char *file, unsigned long line,
+    unsigned long col, int field, const char *fmt, va_list ap)
 {
-	va_list ap;
-
-	va_start(ap, fmt);
-	verror(rd_name(r->rd), r->line, rec_column(r, c), (int)c, fmt, ap);
-	va_end(ap);
-}
-
-void
-rec_warn(const struct record *r, enum col c, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vreport("warning: ", rd_name(r->rd), r->line, rec_column(r, c),
-	    (int)c, fmt, ap);
-	va_end(ap);
+	if (warning)
+		vreport("warning: ", file, line, col, field, fmt, ap);
+	else
+		verror(file, line, col, field, fmt, ap);
 }
 
 void

@@ -1,4 +1,6 @@
-/* Typed access to record fields, reporting what is wrong where. */
+/* Typed access to record fields, and reports of what is wrong where. */
+#include <stdarg.h>
+
 #include "base/num.h"
 #include "records/diag.h"
 #include "records/record.h"
@@ -17,4 +19,26 @@ rec_i64(const struct record *r, enum col c, int64_t *v)
 		return 0;
 	}
 	return 1;
+}
+
+void
+rec_error(const struct record *r, enum col c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pos_verror(0, rd_name(r->rd), r->line, rec_column(r, c), (int)c, fmt,
+	    ap);
+	va_end(ap);
+}
+
+void
+rec_warn(const struct record *r, enum col c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	pos_verror(1, rd_name(r->rd), r->line, rec_column(r, c), (int)c, fmt,
+	    ap);
+	va_end(ap);
 }

@@ -18,17 +18,6 @@
 
 #define MAXIN 64			/* input columns of a header */
 
-const char *const col_names[NCOLS] = {
-	"kind", "ts", "dur", "pid", "tid", "track", "id", "parent", "depth",
-	"name", "category", "file", "line", "value", "flows", "flows_end",
-	"args",
-};
-
-const char *const kind_names[NKINDS] = {
-	"?", "process", "thread", "track", "slice", "begin", "end", "instant",
-	"counter", "async_begin", "async_end", "async",
-};
-
 struct reader {
 	const char *name;
 	int fd, header_done, ended;

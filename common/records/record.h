@@ -8,19 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum col {
-	C_KIND, C_TS, C_DUR, C_PID, C_TID, C_TRACK, C_ID, C_PARENT, C_DEPTH,
-	C_NAME, C_CATEGORY, C_FILE, C_LINE, C_VALUE, C_FLOWS, C_FLOWS_END,
-	C_ARGS, NCOLS
-};
-
-enum kind {
-	K_UNKNOWN, K_PROCESS, K_THREAD, K_TRACK, K_SLICE, K_BEGIN, K_END,
-	K_INSTANT, K_COUNTER, K_ASYNC_BEGIN, K_ASYNC_END, K_ASYNC, NKINDS
-};
-
-extern const char *const col_names[NCOLS];
-extern const char *const kind_names[NKINDS];
+#include "records/columns.h"
 
 /* One record. v[c] is NUL-terminated and "" for a column the input lacks. */
 struct record {
@@ -54,6 +42,13 @@ const char *rec_raw(const struct record *r, size_t *n);
 unsigned long rec_column(const struct record *r, enum col c);
 
 enum kind kind_parse(const char *s, size_t n);
+
+/* Errors and warnings about field c of r, at its line and column (through
+ * diag: strict or keep-going as diag says). */
+void rec_error(const struct record *r, enum col c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void rec_warn(const struct record *r, enum col c, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* recfield.c: a required int64 field; 0 when it is missing or no integer,
  * after reporting that through diag. */

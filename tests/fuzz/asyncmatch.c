@@ -1,7 +1,7 @@
 /*
- * Fuzzes async-match: its pairing and orphans (tools/async-match.c, built
- * in here with its main renamed, to reach its state), the open-span table
- * and the ended-id memory (pairs.c) and the lanes (lanes.c). The input's
+ * Fuzzes async-match: its pairing and orphans (common/async/match.c), the
+ * open-span table and the ended-id memory (pairs.c) and the lanes
+ * (lanes.c). The input's
  * length picks the options: --orphans, a small --max-held, --start-time
  * and --end-time. The output is read back and checked: every async span
  * has a dur within int64 and lies on a lane declared before it, and on
@@ -9,11 +9,16 @@
  * (unless the input holds lane ids of its own, passed through).
  */
 #define _GNU_SOURCE		/* memmem */
-#define main async_match_main
-#include "../../tools/async-match.c"
-#undef main
+#include <stdlib.h>
+#include <string.h>
 
+#include "async/match.h"
+#include "base/num.h"
+#include "base/strmap.h"
+#include "base/util.h"
 #include "fuzz.h"
+#include "records/diag.h"
+#include "records/record.h"
 
 struct lspan_out {
 	int64_t s, e;
@@ -24,37 +29,6 @@ struct lane_out {
 	size_t n, cap;
 	int declared;
 };
-
-static void
-reset(void)
-{
-	struct proc *p, *next;
-
-	for (p = first_proc; p; p = next) {
-		next = p->next;
-		pt_free(p->open);
-		ln_free(p->ln);
-		for (size_t i = 0; i < p->nlane; i++)
-			free(p->lane[i].s);
-		free(p->lane);
-		free(p->group);
-		free(p->pid);
-		free(p);
-	}
-	sm_free(procs);
-	rc_free(recent);
-	procs = NULL;
-	recent = NULL;
-	first_proc = last_proc = cached = NULL;
-	open_head = open_tail = NULL;
-	held.held = 0;
-	now = earliest = latest = 0;
-	have_now = have_ts = 0;
-	now_line = unfinished = unstarted = 0;
-	unfinished_at = unstarted_at = unstarted_ts = 0;
-	unstarted_now = 0;
-	memset(&opt, 0, sizeof(opt));
-}
 
 static struct reader *rd;
 
@@ -70,15 +44,11 @@ run_input(void *path)
 	while ((st = rd_next(rd, &r)) != 0) {
 		if (st < 0)
 			continue;
-		if (r.kind == K_ASYNC_BEGIN || r.kind == K_ASYNC_END)
-			async_event(&r);
-		else
-			pass_record(&r);
+		am_record(&r);
 	}
 	rd_close(rd);
 	rd = NULL;
-	finish();
-	report();
+	am_finish();
 }
 
 static int
@@ -178,25 +148,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int st;
 
 	fz_output_clear();
-	procs = sm_new();
-	recent = rc_new(size % 7 == 0 ? 1 : RECENT);
-	held.max = maxheld[size % 4];
-	opt.drop = size / 4 % 2;
-	opt.has_start = size / 8 % 2;
-	opt.start = 500;
-	opt.has_end = size / 16 % 2;
-	opt.end = 5000;
+	am_open(&(struct am_opts){
+	    .recent = size % 7 == 0 ? 1 : AM_RECENT,
+	    .max_held = maxheld[size % 4],
+	    .drop = size / 4 % 2,
+	    .has_start = size / 8 % 2, .start = 500,
+	    .has_end = size / 16 % 2, .end = 5000,
+	});
 	st = fz_run(run_input, (void *)path);
 	rd_close(rd);
 	rd = NULL;
 	if (st >= 0) {
 		/* only a bad header may end the run, before any event */
-		if (st != EX_DATAERR || first_proc)
+		if (st != EX_DATAERR || am_seen_async())
 			abort();
 	} else if (!memmem(data, size, "async-lane", 10) &&
 	    fz_run(read_back, (void *)fz_output()) >= 0) {
 		abort();
 	}
-	reset();
+	am_close();
 	return 0;
 }
