@@ -11,4 +11,4 @@ CFLAGS = -std=c11 -O2 -g -Wall -Wextra
 CPPFLAGS = -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DVERSION=\"$(VERSION)\" \
 	-I/usr/include/postgresql
 LDFLAGS = -Wl,--as-needed
-LIBS = -lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -lm -pthread
+LIBS = -lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -llz4 -lzstd -lm -pthread

@@ -55,8 +55,18 @@ static void
 open_file(const char *path)
 {
 	size_t n = strlen(path) + 8;
-	mode_t mask = umask(0);
+	struct stat st;
+	mode_t mask;
 
+	/* A device or a FIFO (-o /dev/null) is written in place: a file
+	 * renamed over it would take its place. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		if ((out.fd = open(path, O_WRONLY)) < 0)
+			die(EX_CANTCREAT, "%s:", path);
+		out.name = path;
+		return;
+	}
+	mask = umask(0);
 	umask(mask);
 	out.tmp = xmalloc(n);
 	snprintf(out.tmp, n, "%s.XXXXXX", path);
@@ -206,9 +216,10 @@ out_close(void)
 	out_flush();
 	out.fd = -1;
 	if (fd != STDOUT_FILENO && (close(fd) < 0 ||
-	    rename(out.tmp, out.name) < 0)) {
+	    (out.tmp && rename(out.tmp, out.name) < 0))) {
 		warnmsg("%s: close:", out.name);
-		unlink(out.tmp);
+		if (out.tmp)
+			unlink(out.tmp);
 		if (out.exiting)
 			_exit(EX_IOERR);
 		exit(EX_IOERR);

@@ -201,3 +201,25 @@ if command -v script >/dev/null 2>&1; then
 	grep -q records "$T/tty2.txt" && fail "encode: no progress with stdout a pipe" "$(cat -v "$T/tty2.txt" | head -c 200)" ||
 		pass "encode: no progress with stdout a pipe"
 fi
+
+# -o onto a FIFO or a device writes into it: a file renamed over it
+# would replace it (as it once replaced /dev/null).
+mkfifo "$T/out.fifo"
+timeout 20 cat "$T/out.fifo" >"$T/fifo.pftrace" &
+$E -o "$T/out.fifo" "$T/utf8.csv"
+st=$?
+wait
+$E "$T/utf8.csv" >"$T/direct.pftrace"
+if [ "$st" = 0 ] && [ -p "$T/out.fifo" ] && cmp -s "$T/fifo.pftrace" "$T/direct.pftrace"; then
+	pass "encode: -o FIFO written in place"
+else
+	fail "encode: -o FIFO written in place" "exit $st; $(ls -l "$T/out.fifo")"
+fi
+if mknod "$T/null" c 1 3 2>/dev/null; then
+	t "encode: -o a device" 0 '' '' '' -- $E -o "$T/null" "$T/utf8.csv"
+	[ -c "$T/null" ] && pass "encode: the device is still one" ||
+		fail "encode: the device is still one" "$(ls -l "$T/null")"
+else
+	skip "encode: -o a device" "mknod needs root"
+fi
+t "encode: -o a directory" 73 '' '' "perfetto-encode: $T: Is a directory" -- $E -o "$T" "$T/utf8.csv"

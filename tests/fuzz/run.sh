@@ -13,14 +13,14 @@ set -e
 B=${1:-build-fuzz}
 SECS=${2:-60}
 shift 2 2>/dev/null || shift $#
-HARNESSES=${*:-records inspect asyncmatch encode}
+HARNESSES=${*:-records inspect asyncmatch encode arrow}
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
 CLANG=${CLANG:-clang}
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 CFLAGS="-std=c11 -O1 -g -fno-omit-frame-pointer $SAN"
 CPPFLAGS="${FUZZ_CPPFLAGS:--D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I/usr/include/postgresql} -Icommon -I$B/proto"
-LIBS=${FUZZ_LIBS:--lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -lm -pthread}
+LIBS=${FUZZ_LIBS:--lcsv -lprotobuf-c -lxxhash -ljson-c -lz -lsqlite3 -lpq -llz4 -lzstd -lm -pthread}
 SHARED=${SHARED:-$top/../shared}
 
 if ! command -v "$CLANG" >/dev/null 2>&1; then
@@ -36,7 +36,7 @@ fi
 
 # The library, instrumented; then each harness.
 make -s BUILD="$B" CC="$CLANG" CFLAGS="$CFLAGS -fsanitize=fuzzer-no-link" \
-	LDFLAGS="$SAN" "$B/libcommon.a" "$B/perfetto-encode"
+	LDFLAGS="$SAN" "$B/libcommon.a" "$B/perfetto-encode" "$B/tests/arrow_test"
 mkdir -p "$B/fuzz" "$B/corpus" "$B/seeds" "$B/crashes" "$B/logs"
 for h in $HARNESSES; do
 	extra=
@@ -88,6 +88,13 @@ for h in $HARNESSES; do
 			for f in "$SHARED"/corpus/perfetto/* "$SHARED"/corpus/perfetto-upstream/*.pftrace; do
 				seed "$h" "$(basename "$f")" <"$f"
 			done
+		fi ;;
+	arrow)
+		# The hand-built messages of the unit test, and the streams
+		# apache-arrow writes for tests/cli/arrow.sh when node is here.
+		"$B/tests/arrow_test" --seeds "$B/seeds/$h" 2>/dev/null
+		if command -v node >/dev/null 2>&1 && [ -d tests/flight/node_modules/apache-arrow ]; then
+			node tests/arrow/gen.mjs "$B/seeds/$h" && rm -f "$B/seeds/$h"/*.txt "$B/seeds/$h"/*.err
 		fi ;;
 	esac
 done
