@@ -17,6 +17,17 @@ echo "perfetto-encode -o example.pftrace tests/data/demo.csv"
 perfetto-encode -o example.pftrace tests/data/demo.csv
 perfetto-inspect example.pftrace | tail -n 1
 
+# Perfetto's own importer, when ../shared has it: no crash, no error.
+tp=${TP:-../shared/bin/trace_processor_shell}
+if [ -x "$tp" ]; then
+	for f in demo.pftrace example.pftrace; do
+		"$tp" -q tests/tp.sql "$f" >"$f.tp" 2>"$f.tp.err" ||
+			{ tail -5 "$f.tp.err"; exit 1; }
+		python3 tests/tpcheck.py "$f.tp" $([ $f = example.pftrace ] && echo tests/data/demo.csv)
+		rm -f "$f.tp" "$f.tp.err"
+	done
+fi
+
 echo
 echo "wrote demo.pftrace (process $pid from the generated store demo.db) and"
 echo "example.pftrace (tests/data/demo.csv: every record kind)."

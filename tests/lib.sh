@@ -67,3 +67,5 @@ need_shared() {
 	fi
 	return 0
 }
+
+. "${TESTS:-tests}/tp.sh"

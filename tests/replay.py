@@ -101,6 +101,13 @@ def rebuild(events):
 
 def expected(path):
     """(track name, ts, dur, name) of every slice-like record."""
+    return [(t, ts, d, n) for t, ts, d, n, _, _, _ in record_slices(path)]
+
+
+def record_slices(path):
+    """(track name, ts, dur, name, input order, track key, kind) of
+    every slice-like record; a begin never ended has dur -1, as the
+    importer gives it."""
     rows = list(csv.reader(open(path, encoding="utf-8", newline="")))
     cols = rows[0] if rows and rows[0] and rows[0][0] == "kind" else None
     canon = ("kind,ts,dur,pid,tid,track,id,parent,depth,name,category,file,"
@@ -129,14 +136,20 @@ def expected(path):
         else:
             where = ("k", "Global")
         if k == "begin":
-            opened.setdefault(where, []).append((int(g("ts")), g("name")))
+            opened.setdefault(where, []).append((int(g("ts")), g("name"),
+                                                 len(want)))
+            want.append(None)
         elif k == "end":
-            b, n = opened[where].pop()
-            want.append((where, b, int(g("ts")) - b, n))
+            b, n, i = opened[where].pop()
+            want[i] = (where, b, int(g("ts")) - b, n, "begin")
         else:
             dur = 0 if k == "instant" else int(g("dur"))
-            want.append((where, int(g("ts")), dur, g("name")))
-    return [(names.get(w, w[-1]), ts, d, n) for w, ts, d, n in want]
+            want.append((where, int(g("ts")), dur, g("name"), k))
+    for w, st in opened.items():
+        for b, n, i in st:
+            want[i] = (w, b, -1, n, "begin")
+    return [(names.get(w[0], w[0][-1]), w[1], w[2], w[3], i, w[0], w[4])
+            for i, w in enumerate(want) if w]
 
 
 def main():

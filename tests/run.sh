@@ -59,5 +59,6 @@ if [ -n "${SAN_LOG_DIR:-}" ]; then
 	fi
 fi
 
+[ "$ntp" -gt 0 ] && echo "trace_processor_shell judged $ntp traces"
 echo "$npass passed, $nfail failed, $nskip skipped"
 [ "$nfail" = 0 ]

@@ -1,7 +1,9 @@
 /*
  * The output of a tool: one large buffer written with write(2). SIGPIPE is
- * ignored so that a reader that goes away (`| head`) shows up as EPIPE and
- * ends the run through the same checked path as a full disk. An output
+ * ignored so that a reader that goes away (`| head`) shows up as EPIPE,
+ * which ends the run quietly with status 141 (128 + SIGPIPE, what a shell
+ * reports for cat(1) there), through exit() so that temporary files go;
+ * any other write error is reported and ends it with EX_IOERR. An output
  * file is written under a temporary name beside it and renamed into place
  * by out_close(): a run that fails leaves no half-written file behind.
  * Into a pipe, the buffer goes over once it holds a quarter of what the
@@ -18,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "base/progress.h"
 #include "base/sig.h"
 #include "base/util.h"
 
@@ -114,6 +117,24 @@ out_open(const char *path, int refuse_tty)
 }
 
 static void
+write_failed(void)
+{
+	int status = EX_IOERR;
+
+	out.failed = 1;
+	if (errno == EPIPE) {
+		progress_clear();
+		status = 128 + SIGPIPE;
+	} else {
+		warnmsg("%s: write error:", out.name);
+	}
+	/* exit() may not be called again from an atexit handler */
+	if (out.exiting)
+		_exit(status);
+	exit(status);
+}
+
+static void
 writeall(const char *p, size_t n)
 {
 	while (n > 0) {
@@ -121,14 +142,8 @@ writeall(const char *p, size_t n)
 
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0) {
-			out.failed = 1;
-			warnmsg("%s: write error:", out.name);
-			/* exit() may not be called again from an atexit handler */
-			if (out.exiting)
-				_exit(EX_IOERR);
-			exit(EX_IOERR);
-		}
+		if (w <= 0)
+			write_failed();
 		p += w;
 		n -= (size_t)w;
 	}

@@ -31,10 +31,11 @@ char *xstrdup(const char *s);
 char *xmemdup(const void *p, size_t n);
 
 /* out.c: one buffered output per process (stdout or a file). Every write is
- * checked; a failed write or close, EPIPE included, exits EX_IOERR with the
- * output's name. Whatever was handed to out_put is flushed at exit, so a
- * tool that only ever hands over whole units (records, packets) leaves whole
- * units behind when it stops early. out_open also installs the handlers
+ * checked; a failed write or close exits EX_IOERR with the output's name,
+ * but a reader that went away (EPIPE) ends the run quietly with status 141.
+ * Whatever was handed to out_put is flushed at exit, so a tool that only
+ * ever hands over whole units (records, packets) leaves whole units behind
+ * when it stops early. out_open also installs the handlers
  * that stop a run at a whole unit on SIGINT, SIGTERM or SIGHUP (sig.h). */
 void out_open(const char *path, int refuse_tty);
 void out_put(const void *p, size_t n);

@@ -5,6 +5,8 @@
  * the JSON. Times are written as exact decimal microseconds; when any is
  * not a whole microsecond, the trace says "displayTimeUnit":"ns" at its
  * end, which makes viewers show nanoseconds (the values stay microseconds).
+ * Readers that take numbers as doubles cannot hold epoch nanoseconds: a
+ * warning says how far off they read such times (check_double).
  *
  * Memory: per track, its name; per async span begun and not yet ended, its
  * category, name and id as written (an 'e' must repeat the 'b''s for
@@ -12,6 +14,7 @@
  * that goes on must say so, with flow_in and flow_out both).
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +44,8 @@ struct ainfo {
 static struct {
 	int started, finished, nevents, subus;
 	unsigned long dropped;		/* flow tokens with no way out */
+	unsigned long inexact;		/* times a double cannot hold */
+	uint64_t maxerr;		/* the most one of them is read off */
 	struct dstr ev;
 	struct strmap *tracks;		/* track id -> struct tinfo */
 	struct strmap *open;		/* pid NUL id -> struct ainfo */
@@ -125,6 +130,39 @@ put_token(const char *s, size_t n)
 	put(buf);
 }
 
+/*
+ * Counts a time that readers will not get back. They take the decimal
+ * text as a double d and the time as llround(d * 1000) ns: chrome://tracing
+ * with the double nearest the text (strtod), Perfetto's importer with the
+ * integer part plus the fraction, each a double (json_parser.h). Either is
+ * exact only while a double holds the nanoseconds, below about 2^51 ns (26
+ * days): epoch times with a fraction of a microsecond come back up to some
+ * hundred ns off. The largest error of either is kept for the warning.
+ */
+static void
+check_double(const char *text, int64_t ns, uint64_t us, unsigned frac)
+{
+	double reads[2] = {
+		strtod(text, NULL),
+		(double)us + (double)frac / 1000.0,
+	};
+
+	uint64_t worst = 0;
+
+	for (int i = 0; i < 2; i++) {
+		long long got = llround(reads[i] * 1000.0);
+		uint64_t err = got > ns ? (uint64_t)got - (uint64_t)ns :
+		    (uint64_t)ns - (uint64_t)got;
+
+		if (err > worst)
+			worst = err;
+	}
+	if (worst)
+		cj.inexact++;
+	if (worst > cj.maxerr)
+		cj.maxerr = worst;
+}
+
 /* Nanoseconds as exact decimal microseconds. */
 static void
 put_us(const char *key, int64_t ns)
@@ -141,6 +179,8 @@ put_us(const char *key, int64_t ns)
 		while (buf[n - 1] == '0')
 			buf[--n] = '\0';
 		cj.subus = 1;
+		if (ns > 0)
+			check_double(buf, ns, u / 1000, (unsigned)(u % 1000));
 	}
 	put_key(key);
 	put(buf);
@@ -759,6 +799,12 @@ cj_finish(void)
 		warnmsg("warning: %lu flow token%s of instants and async spans "
 		    "beyond the first of each cannot be written in JSON",
 		    cj.dropped, cj.dropped == 1 ? "" : "s");
+	if (cj.maxerr)
+		warnmsg("warning: %lu time%s with a fraction of a microsecond "
+		    "too large for a double: the JSON says them exactly, but "
+		    "Perfetto and chrome://tracing read them up to %" PRIu64
+		    " ns off", cj.inexact, cj.inexact == 1 ? "" : "s",
+		    cj.maxerr);
 	if (cj.tracks) {
 		sm_each(cj.tracks, free_track, NULL);
 		sm_free(cj.tracks);

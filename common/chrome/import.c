@@ -410,8 +410,8 @@ flow_v1(json_object *ev, int64_t ts, struct item *it, char ph)
 	add(ts, it);
 }
 
-/* i, I, n: an instant on its thread, process ("s":"p") or the whole
- * trace ("s":"g"). */
+/* i, I, n and R (a mark, which Perfetto shows as an instant): an instant
+ * on its thread, process ("s":"p") or the whole trace ("s":"g"). */
 static void
 instant(json_object *ev, int64_t ts, struct item *it, char ph)
 {
@@ -551,7 +551,7 @@ phase(json_object *ev, int64_t ts, struct item *it)
 			chrome_notes[N_EARGS]++;
 		it->f[F_NAME] = it->f[F_CAT] = it->f[F_ARGS] = NULL;
 		break;
-	case 'i': case 'I': case 'n':
+	case 'i': case 'I': case 'n': case 'R':
 		instant(ev, ts, it, it->ph);
 		return;
 	case 'C':
@@ -579,13 +579,17 @@ event(json_object *ev)
 	int64_t ts = 0;
 	char ph;
 
+	/* "{}" closes many an array to spare a trailing comma: Perfetto
+	 * skips it silently too */
+	if (json_object_object_length(ev) == 0)
+		return;
 	if (!phv || !json_object_is_type(phv, json_type_string) ||
 	    json_object_get_string_len(phv) != 1) {
 		bad("ph: %s", phv ? "not a one-letter string" : "missing");
 		return;
 	}
 	it.ph = ph = *json_object_get_string(phv);
-	if (!strchr("BEXiICbenSTpFstfM", ph)) {
+	if (!strchr("BEXiIRCbenSTpFstfM", ph)) {
 		in.skipped[(unsigned char)ph]++;
 		return;
 	}
@@ -615,8 +619,6 @@ phase_what(int c)
 		return "objects are not imported";
 	case 'P':
 		return "samples are not imported";
-	case 'R':
-		return "marks are not imported";
 	case 'c':
 		return "clock syncs are not imported";
 	case '(': case ')':
@@ -648,6 +650,8 @@ summary(const char *name)
 		"ignored %lu bind_id%s without flow_in or flow_out",
 		"%lu B event%s never ended: written as begin records, which "
 		    "perfetto-encode shows as not finished",
+		"%lu X event%s partly overlapping a slice open on their "
+		    "thread: moved to a track of their own, TID (overlapping)",
 	};
 	char fmt[200];
 

@@ -35,7 +35,7 @@ struct item {
 /* What the import skipped or changed, reported at the end. */
 enum note {
 	N_NODUR, N_NOB, N_EARGS, N_UNBOUND, N_UNBOUND_NEXT, N_NOSTART,
-	N_ORPHAN_END, N_BADVALUE, N_META, N_NODIR, N_UNCLOSED, NNOTES
+	N_ORPHAN_END, N_BADVALUE, N_META, N_NODIR, N_UNCLOSED, N_SPILL, NNOTES
 };
 extern unsigned long chrome_notes[NNOTES];
 

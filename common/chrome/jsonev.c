@@ -1,5 +1,6 @@
 /*
- * Streaming the events of a Chrome trace-event JSON file.
+ * Streaming the events of a Chrome trace-event JSON file, plain or gzip
+ * (base/gzread.h; positions in messages are then in the inflated text).
  *
  * A small hand-written scanner walks the top level (the array, or the
  * object and its keys) through a 256 KiB read buffer, counting lines as it
@@ -21,6 +22,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/gzread.h"
 #include "base/util.h"
 #include "chrome/jsonev.h"
 #include "records/args.h"
@@ -34,6 +36,7 @@ enum { ST_TOP, ST_KEYS, ST_EVENTS, ST_TAIL, ST_END };
 
 struct jev {
 	int fd;
+	struct gzr *gz;			/* plain or gzip input */
 	char *name;
 	char *buf;
 	size_t len, pos;
@@ -44,7 +47,7 @@ struct jev {
 	json_tokener *tok;
 	int state;
 	int inobj;			/* events array inside the object form */
-	int firstkey, sep, comma, seen, arrayform, unterminated;
+	int firstkey, sep, seen, arrayform, unterminated;
 	struct jev_pos ev;
 	char *time_unit;
 	char keys[MAXKEYS + 8];
@@ -63,14 +66,20 @@ jev_open(const char *path)
 			die(EX_NOINPUT, "%s:", path);
 		j->name = xstrdup(path);
 	}
+	j->gz = gzr_open(j->fd);
 	j->buf = xmalloc(RDBUF);
 	j->line = 1;
 	j->tok = json_tokener_new_ex(ARGS_MAXDEPTH + 1);
 	if (!j->tok)
 		die(EX_OSERR, "out of memory");
 	json_c_locale();
-	json_tokener_set_flags(j->tok, JSON_TOKENER_STRICT |
-	    JSON_TOKENER_ALLOW_TRAILING_CHARS);
+	/*
+	 * Not strict: trailing commas in objects and arrays and control
+	 * characters in strings are read, as Perfetto's importer reads them
+	 * (json-c also takes single quotes, comments and leading zeros, which
+	 * Perfetto refuses). Trailing characters are the next event's.
+	 */
+	json_tokener_set_flags(j->tok, JSON_TOKENER_ALLOW_TRAILING_CHARS);
 	return j;
 }
 
@@ -81,6 +90,7 @@ jev_close(struct jev *j)
 		return;
 	if (j->fd != STDIN_FILENO)
 		close(j->fd);
+	gzr_close(j->gz);
 	json_tokener_free(j->tok);
 	free(j->time_unit);
 	free(j->buf);
@@ -124,6 +134,10 @@ jev_array_form(const struct jev *j)
 	return j->arrayform;
 }
 
+static struct jev_pos here(const struct jev *j);
+static void err_at(const struct jev *j, struct jev_pos p, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Reads more input once the buffer is used up: 0 at the end. */
 static int
 fill(struct jev *j)
@@ -134,11 +148,15 @@ fill(struct jev *j)
 		return 0;
 	j->base += j->len;
 	j->len = j->pos = 0;
-	do
-		k = read(j->fd, j->buf, RDBUF);
-	while (k < 0 && errno == EINTR);
-	if (k < 0)
+	k = gzr_read(j->gz, j->buf, RDBUF);
+	if (k == -1)
 		die(EX_IOERR, "%s:", j->name);
+	if (k == -2) {
+		/* what inflated before the fault is read; no more is */
+		j->eof = 1;
+		err_at(j, here(j), "%s", gzr_fault(j->gz));
+		return 0;
+	}
 	if (k == 0)
 		j->eof = 1;
 	j->len = (size_t)k;
@@ -359,7 +377,7 @@ resync(struct jev *j)
 	while ((c = peekc(j)) >= 0) {
 		if (c == '{' && (last == ',' || last == '[')) {
 			j->state = ST_EVENTS;
-			j->sep = j->comma = 0;
+			j->sep = 0;
 			return;
 		}
 		if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
@@ -474,7 +492,6 @@ event(struct jev *j, json_object **obj)
 		if (c == ',') {
 			adv(j, 1);
 			j->sep = 0;
-			j->comma = 1;
 		} else if (c == ']') {
 			close_events(j);
 		} else {
@@ -484,10 +501,7 @@ event(struct jev *j, json_object **obj)
 		}
 		return 0;
 	}
-	if (c == ']') {
-		if (j->comma)
-			err_at(j, here(j), "expected an event after ',', "
-			    "found ']'");
+	if (c == ']') {		/* after a trailing comma too, as Perfetto */
 		close_events(j);
 		return 0;
 	}
@@ -497,7 +511,6 @@ event(struct jev *j, json_object **obj)
 		return 0;
 	}
 	j->sep = 1;
-	j->comma = 0;
 	if (json_object_is_type(*obj, json_type_object))
 		return 1;
 	json_object_put(*obj);

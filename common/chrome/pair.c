@@ -31,15 +31,22 @@
 
 struct open {
 	uint64_t seq;
-	int64_t end;
+	int64_t ts, end;
 	int isb;
 };
 
-struct thr {
-	struct open *st;		/* pass 1: slices open, innermost last */
+/* Slices open on a track, innermost last. */
+struct lane {
+	struct open *st;
 	size_t n, cap;
+};
+
+struct thr {
+	struct lane l;			/* slices open on the thread's track */
 	struct dstr pending;		/* pass 1: f tokens for the next slice */
 	unsigned long depth;		/* pass 2: B events open */
+	struct lane *spill;		/* pass 2: overlapping X slices */
+	size_t nspill;
 };
 
 struct bind {
@@ -96,7 +103,10 @@ thr_free(const char *key, size_t n, void *val, void *arg)
 	struct thr *t = val;
 
 	(void)key, (void)n, (void)arg;
-	free(t->st);
+	for (size_t i = 0; i < t->nspill; i++)
+		free(t->spill[i].st);
+	free(t->spill);
+	free(t->l.st);
 	free(t->pending.p);
 	free(t);
 }
@@ -118,8 +128,8 @@ bind(uint64_t seq, int end, const char *tok, size_t n)
 static void
 pop_ended(struct thr *t, int64_t ts)
 {
-	while (t->n && t->st[t->n - 1].end < ts)
-		t->n--;
+	while (t->l.n && t->l.st[t->l.n - 1].end < ts)
+		t->l.n--;
 }
 
 /* A slice begins: on the stack, below the X slices that began at the same
@@ -130,16 +140,17 @@ push(struct thr *t, uint64_t seq, int64_t ts, int64_t end, int isb)
 	size_t i;
 
 	pop_ended(t, ts);
-	if (t->n == t->cap) {
-		t->cap = t->cap ? 2 * t->cap : 16;
-		t->st = xreallocarray(t->st, t->cap, sizeof(*t->st));
+	if (t->l.n == t->l.cap) {
+		t->l.cap = t->l.cap ? 2 * t->l.cap : 16;
+		t->l.st = xreallocarray(t->l.st, t->l.cap, sizeof(*t->l.st));
 	}
-	for (i = t->n; !isb && i > 0 && !t->st[i - 1].isb &&
-	    t->st[i - 1].end < end; i--)
+	for (i = t->l.n; !isb && i > 0 && !t->l.st[i - 1].isb &&
+	    t->l.st[i - 1].end < end; i--)
 		;
-	memmove(t->st + i + 1, t->st + i, (t->n - i) * sizeof(*t->st));
-	t->st[i] = (struct open){ seq, end, isb };
-	t->n++;
+	memmove(t->l.st + i + 1, t->l.st + i,
+	    (t->l.n - i) * sizeof(*t->l.st));
+	t->l.st[i] = (struct open){ seq, ts, end, isb };
+	t->l.n++;
 	if (t->pending.n) {
 		bind(seq, 1, t->pending.p, t->pending.n);
 		t->pending.n = 0;
@@ -167,9 +178,9 @@ pass1_item(const struct item *it, int64_t ts, uint64_t seq)
 		break;
 	case 'E':
 		pop_ended(t, ts);
-		for (size_t i = t->n; i > 0; i--)
-			if (t->st[i - 1].isb) {
-				t->n = i - 1;
+		for (size_t i = t->l.n; i > 0; i--)
+			if (t->l.st[i - 1].isb) {
+				t->l.n = i - 1;
 				break;
 			}
 		break;
@@ -181,9 +192,9 @@ pass1_item(const struct item *it, int64_t ts, uint64_t seq)
 			break;
 		}
 		pop_ended(t, ts);
-		if (t->n)
-			bind(t->st[t->n - 1].seq, it->ph == 'f', it->f[F_ID],
-			    it->n[F_ID]);
+		if (t->l.n)
+			bind(t->l.st[t->l.n - 1].seq, it->ph == 'f',
+			    it->f[F_ID], it->n[F_ID]);
 		else
 			chrome_notes[N_UNBOUND]++;
 	}
@@ -269,11 +280,89 @@ bound_flows(uint64_t seq, const char *v[NCOLS], size_t n[NCOLS])
 	sm_del(pr.binds, (const char *)&seq, sizeof(seq));
 }
 
-/* B/E: an E with no B open on its thread is skipped. */
+/*
+ * Pass 2: whether a slice [ts, end) nests among those open on l (B slices
+ * end at INT64_MAX), and if so it is put there. Those that ended by ts go
+ * first; at equal ts the longer encloses the shorter, whatever the file's
+ * order, as perfetto-encode and Perfetto's importer nest them. It does not
+ * nest when the innermost slice that must enclose it ends before it does.
+ */
+static int
+lane_fits(struct lane *l, int64_t ts, int64_t end, int isb)
+{
+	size_t i;
+
+	while (l->n && !l->st[l->n - 1].isb && l->st[l->n - 1].end <= ts)
+		l->n--;
+	for (i = l->n; !isb && i > 0 && !l->st[i - 1].isb &&
+	    l->st[i - 1].ts == ts && l->st[i - 1].end <= end; i--)
+		;
+	if (i > 0 && !l->st[i - 1].isb && l->st[i - 1].end < end)
+		return 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 16;
+		l->st = xreallocarray(l->st, l->cap, sizeof(*l->st));
+	}
+	memmove(l->st + i + 1, l->st + i, (l->n - i) * sizeof(*l->st));
+	l->st[i] = (struct open){ 0, ts, end, isb };
+	l->n++;
+	return 1;
+}
+
+static int64_t
+end_of(const struct item *it, int64_t ts)
+{
+	int64_t dur = 0;
+
+	for (size_t i = 0; i < it->n[F_DUR]; i++)
+		dur = dur * 10 + (it->f[F_DUR][i] - '0');
+	return dur > INT64_MAX - ts ? INT64_MAX : ts + dur;
+}
+
+/*
+ * An X slice that partly overlaps one open on its thread cannot nest
+ * there: like Perfetto's importer, which moves it to an overflow track of
+ * the thread, it goes on the first of the thread's spill tracks where it
+ * nests, declared on first use as "TID (overlapping)" in the process.
+ */
+static void
+spill(struct thr *t, const char *v[NCOLS], size_t n[NCOLS], int64_t ts,
+    int64_t end)
+{
+	const char *tv[NCOLS] = { 0 };
+	size_t tn[NCOLS] = { 0 }, k;
+
+	for (k = 0; k < t->nspill; k++)
+		if (lane_fits(&t->spill[k], ts, end, 0))
+			break;
+	ds_set(&pr.id, "overlap/", 8);
+	ds_put(&pr.id, v[C_PID], n[C_PID]);
+	ds_put(&pr.id, "/", 1);
+	ds_put(&pr.id, v[C_TID], n[C_TID]);
+	snprintf(pr.depth, sizeof(pr.depth), "/%zu", k);
+	ds_put(&pr.id, pr.depth, strlen(pr.depth));
+	if (k == t->nspill) {
+		t->spill = xreallocarray(t->spill, ++t->nspill,
+		    sizeof(*t->spill));
+		t->spill[k] = (struct lane){ 0 };
+		lane_fits(&t->spill[k], ts, end, 0);
+		ds_set(&pr.key, v[C_TID], n[C_TID]);
+		ds_put(&pr.key, " (overlapping)", 14);
+		tv[C_PID] = v[C_PID], tn[C_PID] = n[C_PID];
+		tv[C_TRACK] = pr.id.p, tn[C_TRACK] = pr.id.n;
+		tv[C_NAME] = pr.key.p, tn[C_NAME] = pr.key.n;
+		chrome_write(K_TRACK, tv, tn);
+	}
+	chrome_notes[N_SPILL]++;
+	v[C_TRACK] = pr.id.p, n[C_TRACK] = pr.id.n;
+}
+
+/* B/E and X: an E with no B open on its thread is skipped. */
 static void
 thread_slice(const struct item *it, int64_t ts, uint64_t seq)
 {
 	struct thr *t = thr_get(it);
+	struct lane *main = &t->l;
 	const char *v[NCOLS];
 	size_t n[NCOLS];
 
@@ -284,11 +373,17 @@ thread_slice(const struct item *it, int64_t ts, uint64_t seq)
 			return;
 		}
 		t->depth--;
+		while (main->n && !main->st[--main->n].isb)
+			;
 		chrome_write(K_END, v, n);
 		return;
 	}
-	if (it->ph == 'B')
+	if (it->ph == 'B') {
 		t->depth++;
+		lane_fits(main, ts, INT64_MAX, 1);
+	} else if (!lane_fits(main, ts, end_of(it, ts), 0)) {
+		spill(t, v, n, ts, end_of(it, ts));
+	}
 	bound_flows(seq, v, n);
 	chrome_write(it->ph == 'B' ? K_BEGIN : K_SLICE, v, n);
 }

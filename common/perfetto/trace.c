@@ -361,21 +361,54 @@ pool_free(void)
 
 static void anno_value(Perfetto__Protos__DebugAnnotation *a, json_object *v);
 
+/*
+ * JSON null is left out, at any depth, as Perfetto's JSON importer leaves
+ * it out of args: its importer aborts on a legacy_json_value of "null"
+ * (json_args.cc), so one null written would make the whole trace unreadable.
+ * An array's later elements move down one index, as in that importer.
+ */
+static int
+is_null(json_object *v)
+{
+	return json_object_get_type(v) == json_type_null;
+}
+
 static void
 anno_dict(Perfetto__Protos__DebugAnnotation *a, json_object *obj)
 {
 	size_t i = 0;
 
-	a->n_dict_entries = (size_t)json_object_object_length(obj);
-	a->dict_entries = xreallocarray(NULL, a->n_dict_entries,
-	    sizeof(*a->dict_entries));
+	a->dict_entries = xreallocarray(NULL,
+	    (size_t)json_object_object_length(obj), sizeof(*a->dict_entries));
 	json_object_object_foreach(obj, key, val) {
-		Perfetto__Protos__DebugAnnotation *e = node();
+		Perfetto__Protos__DebugAnnotation *e;
 
+		if (is_null(val))
+			continue;
+		e = node();
 		e->name = key;
 		anno_value(e, val);
 		a->dict_entries[i++] = e;
 	}
+	a->n_dict_entries = i;
+}
+
+/* The elements of array v that are not null, in order. */
+static void
+anno_array(Perfetto__Protos__DebugAnnotation *a, json_object *v)
+{
+	size_t n = json_object_array_length(v), k = 0;
+
+	a->array_values = xreallocarray(NULL, n, sizeof(*a->array_values));
+	for (size_t i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(v, i);
+
+		if (is_null(e))
+			continue;
+		a->array_values[k] = node();
+		anno_value(a->array_values[k++], e);
+	}
+	a->n_array_values = k;
 }
 
 /* Fills a's value from JSON; json-c's depth limit bounds the recursion. */
@@ -383,8 +416,7 @@ static void
 anno_value(Perfetto__Protos__DebugAnnotation *a, json_object *v)
 {
 	switch (json_object_get_type(v)) {
-	case json_type_null:
-		a->legacy_json_value = "null";
+	case json_type_null: /* left out by the callers */
 		break;
 	case json_type_boolean:
 		a->has_bool_value = 1;
@@ -411,14 +443,7 @@ anno_value(Perfetto__Protos__DebugAnnotation *a, json_object *v)
 		anno_dict(a, v);
 		break;
 	case json_type_array:
-		a->n_array_values = json_object_array_length(v);
-		a->array_values = xreallocarray(NULL, a->n_array_values,
-		    sizeof(*a->array_values));
-		for (size_t i = 0; i < a->n_array_values; i++) {
-			a->array_values[i] = node();
-			anno_value(a->array_values[i],
-			    json_object_array_get_idx(v, i));
-		}
+		anno_array(a, v);
 		break;
 	}
 }
@@ -429,13 +454,17 @@ annotations(struct seq *s, Perfetto__Protos__TrackEvent *te, json_object *args)
 {
 	size_t i = 0;
 
-	te->n_debug_annotations = (size_t)json_object_object_length(args);
-	te->debug_annotations = xreallocarray(NULL, te->n_debug_annotations,
+	te->debug_annotations = xreallocarray(NULL,
+	    (size_t)json_object_object_length(args),
 	    sizeof(*te->debug_annotations));
 	json_object_object_foreach(args, key, val) {
-		Perfetto__Protos__DebugAnnotation *a = node();
-		uint64_t iid = intern_anno(s, key);
+		Perfetto__Protos__DebugAnnotation *a;
+		uint64_t iid;
 
+		if (is_null(val))
+			continue;
+		a = node();
+		iid = intern_anno(s, key);
 		if (iid) {
 			a->has_name_iid = 1;
 			a->name_iid = iid;
@@ -445,6 +474,7 @@ annotations(struct seq *s, Perfetto__Protos__TrackEvent *te, json_object *args)
 		anno_value(a, val);
 		te->debug_annotations[i++] = a;
 	}
+	te->n_debug_annotations = i;
 }
 
 /* Before an event on s: a reset when the tables are full, then s's state. */

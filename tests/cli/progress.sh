@@ -6,6 +6,7 @@ pid=$("$BIN/span-fetch" --db "$T/p.db" --list-processes | awk -F, 'NR == 2 { pri
 "$BIN/span-fetch" --db "$T/p.db" -p "$pid" >"$T/p.csv"
 "$BIN/async-match" "$T/p.csv" 2>/dev/null >"$T/pm.csv"
 "$BIN/perfetto-encode" -o "$T/p.pftrace" "$T/pm.csv"
+tp_check "progress: the trace" "$T/p.pftrace" "$T/pm.csv"
 for run in "span-gen --progress --spans 3000" \
     "span-fetch --progress --db $T/p.db -p $pid" \
     "async-match --progress $T/p.csv" \

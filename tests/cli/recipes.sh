@@ -18,7 +18,7 @@ awk 'BEGIN {
 
 awk -F, 'NR == 1 || $1 == "process" || $5 == "7"' "$T/run.csv" >"$T/one.csv"
 if [ "$(grep -c ',42,8,' "$T/one.csv")" = 0 ] && [ "$(grep -c '^slice,.*,42,7,' "$T/one.csv")" = 400 ] &&
-    grep -q '^process,' "$T/one.csv" && $E "$T/one.csv" >/dev/null; then
+    grep -q '^process,' "$T/one.csv" && $E "$T/one.csv" >"$T/one.pftrace"; then
 	pass "recipe: keep one thread"
 else
 	fail "recipe: keep one thread" "$(head -5 "$T/one.csv")"
@@ -28,7 +28,7 @@ awk -F, '$1 != "slice" || $3 >= 1000000' "$T/run.csv" >"$T/long.csv"
 want=$(awk -F, '$1 == "slice" && $3 >= 1000000' "$T/run.csv" | wc -l)
 got=$(grep -c '^slice,' "$T/long.csv")
 short=$(awk -F, '$1 == "slice" && $3 < 1000000' "$T/long.csv" | wc -l)
-[ "$got" = "$want" ] && [ "$short" = 0 ] && [ "$got" -gt 0 ] && $E "$T/long.csv" >/dev/null &&
+[ "$got" = "$want" ] && [ "$short" = 0 ] && [ "$got" -gt 0 ] && $E "$T/long.csv" >"$T/long.pftrace" &&
 	pass "recipe: drop spans shorter than 1 ms" || fail "recipe: drop spans shorter than 1 ms" "$got of $want, $short short"
 
 awk -F, 'NR == 1 || $1 != "slice" || NR % 2' "$T/run.csv" >"$T/a.csv"
@@ -67,3 +67,9 @@ awk -F, '$1 != "slice" || ++n % 10 == 1' "$T/run.csv" >"$T/sample.csv"
 [ "$(head -n 1 "$T/sorted.csv")" = "kind,ts,dur,pid,tid,name" ] && tail -n +2 "$T/sorted.csv" | sort -c -s -t, -k2,2n &&
 	[ "$(wc -l <"$T/sorted.csv")" = "$(wc -l <"$T/shift.csv")" ] &&
 	pass "recipe: sort by time, header first" || fail "recipe: sort by time, header first" "$(head -3 "$T/sorted.csv")"
+
+# Every trace of a recipe's output, as the importer reads it.
+for r in run one long ab sample sorted; do
+	[ -f "$T/$r.pftrace" ] || $E "$T/$r.csv" >"$T/$r.pftrace"
+	tp_check "recipe: $r.csv" "$T/$r.pftrace" "$T/$r.csv"
+done

@@ -15,6 +15,9 @@ if command -v make >/dev/null 2>&1; then
 	ok=1
 	for f in "$T"/wf/traces/*.pftrace; do "$BIN/perfetto-inspect" -q "$f" || ok=0; done
 	[ $ok = 1 ] && pass "workflow: every trace is valid" || fail "workflow: every trace is valid"
+	for k in 1 2 3 4; do
+		tp_check "workflow: run$k.pftrace" "$T/wf/traces/run$k.pftrace" "$T/wf/records/run$k.csv"
+	done
 	sed -i '3s/.*/slice,oops,5,2,1,x/' "$T/wf/records/run2.csv"
 	rm -f "$T/wf/traces/run2.pftrace"
 	sleep 1; touch "$T/wf/records/run2.csv"
