@@ -5,11 +5,15 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "base/strmap.h"
 #include "base/util.h"
 #include "fuzz.h"
+#include "records/args.h"
+#include "records/record.h"
 
 static int infd = -1, outfd = -1;
 static char inpath[64], outpath[64];
@@ -122,4 +126,70 @@ fz_run(void (*fn)(void *), void *arg)
 	fn(arg);
 	trap = NULL;
 	return -1;
+}
+
+static void
+any_open(const char *key, size_t n, void *val, void *arg)
+{
+	(void)key;
+	(void)n;
+	if (val)
+		*(int *)arg = 1;
+}
+
+/* An async_begin or async_end: paired by (pid, id) in a map of those
+ * open. */
+static void
+pair(struct strmap *open, const struct record *r)
+{
+	char key[512];
+	size_t n = (size_t)snprintf(key, sizeof(key), "%s|%s", r->v[C_PID],
+	    r->v[C_ID]);
+	void **slot;
+
+	if (r->len[C_TS] == 0 || r->v[C_TS][0] == '-')
+		abort();
+	if (n >= sizeof(key))
+		return;
+	slot = sm_slot(open, key, n, 1, NULL);
+	if (r->kind == K_ASYNC_BEGIN) {
+		if (*slot)
+			abort();	/* begun twice while open */
+		*slot = (void *)1;
+	} else {
+		if (!*slot)
+			abort();	/* an end with no begin */
+		*slot = NULL;
+	}
+}
+
+void
+fz_check_spans(const char *path, int check_args)
+{
+	struct reader *rd = rd_open(path);
+	struct strmap *open = sm_new();
+	struct record r;
+	int st, unmatched = 0;
+
+	while ((st = rd_next(rd, &r)) != 0) {
+		const char *why;
+		size_t at;
+		json_object *o;
+
+		if (st < 0)
+			abort();
+		if (check_args && r.len[C_ARGS]) {
+			if (!(o = args_parse(r.v[C_ARGS], r.len[C_ARGS], &why,
+			    &at)))
+				abort();	/* args async-match refuses */
+			json_object_put(o);
+		}
+		if (r.kind == K_ASYNC_BEGIN || r.kind == K_ASYNC_END)
+			pair(open, &r);
+	}
+	sm_each(open, any_open, &unmatched);
+	if (unmatched)
+		abort();
+	sm_free(open);
+	rd_close(rd);
 }

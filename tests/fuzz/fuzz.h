@@ -21,5 +21,12 @@ void fz_output_clear(void);
 /* Runs fn(arg); returns -1 when it returned, else the status it exited
  * with. */
 int fz_run(void (*fn)(void *), void *arg);
+/*
+ * Reads back the records at path (an importer's output) and aborts unless
+ * every record reads, no async event has a negative or empty ts, every
+ * async_begin has its async_end with the same pid and id, and, with
+ * check_args, every args column is a JSON object within its depth.
+ */
+void fz_check_spans(const char *path, int check_args);
 
 #endif

@@ -10,12 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/strmap.h"
 #include "base/util.h"
 #include "fuzz.h"
 #include "otel/otlp.h"
 #include "records/diag.h"
-#include "records/record.h"
 
 static void
 run_input(void *arg)
@@ -24,52 +22,9 @@ run_input(void *arg)
 }
 
 static void
-count(const char *key, size_t n, void *val, void *arg)
-{
-	(void)key;
-	(void)n;
-	if (val)
-		*(int *)arg = 1;
-}
-
-static void
 read_back(void *arg)
 {
-	struct reader *rd = rd_open(arg);
-	struct strmap *open = sm_new();
-	struct record r;
-	char key[512];
-	int st, unmatched = 0;
-
-	while ((st = rd_next(rd, &r)) != 0) {
-		size_t n;
-
-		if (st < 0)
-			abort();
-		if (r.kind != K_ASYNC_BEGIN && r.kind != K_ASYNC_END)
-			continue;
-		if (r.len[C_TS] == 0 || r.v[C_TS][0] == '-')
-			abort();
-		n = (size_t)snprintf(key, sizeof(key), "%s|%s", r.v[C_PID],
-		    r.v[C_ID]);
-		if (n >= sizeof(key))
-			continue;
-		void **slot = sm_slot(open, key, n, 1, NULL);
-		if (r.kind == K_ASYNC_BEGIN) {
-			if (*slot)
-				abort();	/* an id begun twice while open */
-			*slot = (void *)1;
-		} else {
-			if (!*slot)
-				abort();	/* an end with no begin */
-			*slot = NULL;
-		}
-	}
-	sm_each(open, count, &unmatched);
-	if (unmatched)
-		abort();
-	sm_free(open);
-	rd_close(rd);
+	fz_check_spans(arg, 0);
 }
 
 int
